@@ -1,0 +1,39 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// FMA in the SIMD kernels needs an explicit CPU; haswell is the newest one every machine
+// this runs on has (znver4 would emit AVX-512 and die elsewhere).
+let numericFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+
+let package = Package(
+    name: "vaedyn",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vaedyn", targets: ["vaedyn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
+        .target(name: "VAE", dependencies: ["CBLAS", "CZlib"], swiftSettings: numericFlags),
+        .target(name: "HTTP", dependencies: ["CZlib"]),
+        .executableTarget(
+            name: "vaedyn",
+            dependencies: [
+                "VAE",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: numericFlags
+        ),
+        .testTarget(name: "VAETests", dependencies: ["VAE"], resources: [.copy("Fixtures")], swiftSettings: numericFlags),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], resources: [.copy("Corpus")]),
+        // The parser under libFuzzer (scripts/fuzz-http); without -DFUZZING, a replay tool.
+        .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP"]),
+        // Our side of scripts/bench-http.
+        .executableTarget(name: "http-bench-server", dependencies: ["HTTP"]),
+    ]
+)

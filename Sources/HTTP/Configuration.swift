@@ -1,0 +1,58 @@
+extension HTTPServer {
+    /// Every limit and timeout of the server, with the defaults of issue #4; the service
+    /// layer fills it from its configuration files.
+    public struct Configuration: Sendable {
+        /// A numeric address or a name; every address it resolves to is listened on.
+        /// "::" listens on IPv6 and IPv4 together.
+        public var host = "127.0.0.1"
+        /// 0 picks a free port; `HTTPServer.port` tells which.
+        public var port: UInt16 = 8080
+        public var backlog: Int32 = 511
+        /// Open connections beyond this get 503 and are closed.
+        public var maxConnections = 1024
+        public var limits = RequestLimits()
+
+        /// From the first byte of a request to the end of its header section (408 after).
+        /// A new connection that sends nothing for this long is closed without a response.
+        public var headerReadTimeout: Duration = .seconds(10)
+        /// Between requests on a kept-alive connection (closed silently after).
+        public var idleTimeout: Duration = .seconds(60)
+        /// Longest wait for the next bytes of a request body (408 after).
+        public var bodyReadTimeout: Duration = .seconds(30)
+        /// Longest time a client may leave queued response bytes unread (connection dropped,
+        /// a stream cancelled).
+        public var writeStallTimeout: Duration = .seconds(30)
+        /// After a response that closes the connection, how long unread input is drained so
+        /// the client sees the response rather than a reset.
+        public var lingerTimeout: Duration = .seconds(2)
+        /// On shutdown, how long in-flight responses may run before connections are cut.
+        public var shutdownGracePeriod: Duration = .seconds(10)
+
+        /// Bytes read per system call; never below 16 KiB.
+        public var readBufferSize = 64 * 1024
+        /// Response bytes a connection holds before a streaming producer is paused.
+        public var streamBufferLimit = 256 * 1024
+        public var compression = Compression()
+        /// The `Server` header value.
+        public var serverName = "vaedyn"
+
+        public init() {}
+    }
+
+    public struct Compression: Sendable {
+        public var isEnabled = true
+        /// Smaller bodies are sent as they are: the gzip header and the CPU are not worth it.
+        public var minimumLength = 1024
+        /// zlib level, 1 (fast) to 9 (small).
+        public var level: Int32 = 6
+
+        public init() {}
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+    }
+}

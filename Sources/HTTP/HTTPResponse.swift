@@ -1,0 +1,45 @@
+/// What a handler answers: a status, headers and either the whole body or a producer that
+/// streams it.
+///
+/// The server owns framing: `Content-Length`, `Transfer-Encoding` and `Connection` set by
+/// a handler are replaced; `Date` and `Server` are added.
+public struct HTTPResponse: Sendable {
+    public enum Body: Sendable {
+        case bytes([UInt8])
+        /// Runs on a thread of its own once the response starts; see `ResponseWriter`.
+        case stream(@Sendable (ResponseWriter) throws -> Void)
+    }
+
+    public var status: HTTPStatus
+    public var headers: HTTPHeaders
+    public var body: Body
+
+    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = .bytes(body)
+    }
+
+    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(),
+                stream producer: @escaping @Sendable (ResponseWriter) throws -> Void) {
+        self.status = status
+        self.headers = headers
+        self.body = .stream(producer)
+    }
+
+    public static func text(_ text: String, status: HTTPStatus = .ok) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
+    }
+
+    /// A JSON body already encoded by the caller (this module has no model types to encode).
+    public static func json(_ body: [UInt8], status: HTTPStatus = .ok) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
+    }
+
+    /// The API's error shape: `{"error": {"code": ..., "message": ...}}`.
+    public static func error(_ error: HTTPError) -> HTTPResponse {
+        var response = json(error.jsonBody, status: error.status)
+        for field in error.headers { response.headers.add(field.name, field.value) }
+        return response
+    }
+}

@@ -1,0 +1,133 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An HTTP/1.1 server on non-blocking sockets and Dispatch.
+///
+///     var router = Router()
+///     router.get("/healthz") { _ in .text("ok") }
+///     let server = HTTPServer(configuration: configuration, router: router)
+///     try server.run()   // until SIGINT or SIGTERM
+///
+/// or `start()`, then `shutdown()` and `wait()` for embedding and tests.
+public final class HTTPServer: Sendable {
+    private enum Lifecycle {
+        case idle, running, stopping, stopped
+    }
+
+    private struct State {
+        var lifecycle = Lifecycle.idle
+        var listeners: [Listener] = []
+        var connections: [ObjectIdentifier: Connection] = [:]
+        var port: UInt16?
+    }
+
+    public let configuration: Configuration
+    let router: Router
+    let dates = DateCache()
+    private let state = Mutex(State())
+    private let stopped = DispatchGroup()
+
+    public init(configuration: Configuration = Configuration(), router: Router) {
+        self.configuration = configuration
+        self.router = router
+    }
+
+    /// The port listened on (the one chosen for port 0), once started.
+    public var port: UInt16? { state.withLock { $0.port } }
+
+    /// Open connections, those being refused with 503 excluded.
+    public var connectionCount: Int { state.withLock { $0.connections.count } }
+
+    /// Binds and starts accepting; returns at once.
+    public func start() throws {
+        // A peer that resets while we write must cost an EPIPE, not the process.
+        signal(SIGPIPE, SIG_IGN)
+        let descriptors = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        let listeners = descriptors.map { descriptor in
+            Listener(descriptor: descriptor) { [self] connection in accepted(connection) }
+        }
+        try state.withLock { state in
+            guard state.lifecycle == .idle else {
+                descriptors.forEach { _ = close($0) }
+                throw SocketError("start: the server was already started", code: EALREADY)
+            }
+            state.lifecycle = .running
+            state.listeners = listeners
+            state.port = descriptors.first.flatMap(Socket.localPort)
+        }
+        stopped.enter()
+        listeners.forEach { $0.start() }
+    }
+
+    /// Stops accepting, lets in-flight responses finish within
+    /// `configuration.shutdownGracePeriod`, then closes what is left. Returns at once.
+    public func shutdown() {
+        let (listeners, connections) = state.withLock { state -> ([Listener], [Connection]) in
+            guard state.lifecycle == .running else { return ([], []) }
+            state.lifecycle = .stopping
+            defer { state.listeners = [] }
+            return (state.listeners, Array(state.connections.values))
+        }
+        guard !listeners.isEmpty else { return }
+        listeners.forEach { $0.stop() }
+        connections.forEach { $0.beginShutdown() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(configuration.shutdownGracePeriod.nanoseconds)) { [self] in
+            state.withLock { Array($0.connections.values) }.forEach { $0.forceClose() }
+        }
+        finishIfDrained()
+    }
+
+    /// Blocks until a shutdown has closed every connection.
+    public func wait() {
+        stopped.wait()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
+    public func run() throws {
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in shutdown() }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        try start()
+        wait()
+    }
+
+    private func accepted(_ descriptor: Int32) {
+        let admission = state.withLock { state -> (Connection, admitted: Bool)? in
+            guard state.lifecycle == .running else { return nil }
+            let connection = Connection(descriptor: descriptor, server: self,
+                                        queue: DispatchQueue(label: "http.connection", target: .global()))
+            // Refused connections are not counted: they only linger long enough to be told.
+            guard state.connections.count < configuration.maxConnections else { return (connection, false) }
+            state.connections[ObjectIdentifier(connection)] = connection
+            return (connection, true)
+        }
+        guard let (connection, admitted) = admission else {
+            // Shutting down: no source watches this descriptor, so closing it here is safe.
+            close(descriptor)
+            return
+        }
+        connection.start(rejecting: !admitted)
+    }
+
+    func connectionDidClose(_ connection: Connection) {
+        state.withLock { _ = $0.connections.removeValue(forKey: ObjectIdentifier(connection)) }
+        finishIfDrained()
+    }
+
+    private func finishIfDrained() {
+        let finished = state.withLock { state -> Bool in
+            guard state.lifecycle == .stopping, state.connections.isEmpty else { return false }
+            state.lifecycle = .stopped
+            return true
+        }
+        if finished { stopped.leave() }
+    }
+}

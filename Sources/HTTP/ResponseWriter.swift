@@ -1,0 +1,69 @@
+/// How a streaming handler sends its body: `write` bytes, `flush` at the end of each record.
+///
+/// The producer runs on a thread of its own, so `flush` simply blocks while the connection
+/// already holds `Configuration.streamBufferLimit` bytes the client has not taken: a slow
+/// reader pauses a compute loop without any buffer growing. A synchronous API was chosen
+/// over an async one because the producers are CPU-bound loops that would otherwise have
+/// to hop between the loop and the cooperative pool for every record.
+///
+/// When the client goes away (EOF or reset while the response streams, a failed send, a
+/// write stall or the server's shutdown deadline), `isCancelled` becomes true, the
+/// `onCancel` handlers run once, and `write`/`flush` throw `CancellationError`.
+///
+/// `write` and `flush` belong to the producer's thread; `isCancelled` and `onCancel` may be
+/// used from any thread.
+public final class ResponseWriter: @unchecked Sendable {
+    private let channel: StreamChannel
+    private let chunked: Bool
+    private var record: [UInt8] = []
+
+    init(channel: StreamChannel, chunked: Bool) {
+        self.channel = channel
+        self.chunked = chunked
+    }
+
+    public var isCancelled: Bool { channel.isCancelled }
+
+    /// Runs `handler` once when the response is cancelled (at once if it already is), on
+    /// whichever thread notices; keep it short.
+    public func onCancel(_ handler: @escaping @Sendable () -> Void) {
+        channel.onCancel(handler)
+    }
+
+    /// Adds bytes to the current record; a record that outgrows the buffer limit is flushed.
+    public func write(_ bytes: some Sequence<UInt8>) throws {
+        if channel.isCancelled { throw CancellationError() }
+        record.append(contentsOf: bytes)
+        if record.count >= channel.limit { try flush() }
+    }
+
+    public func write(_ text: String) throws {
+        try write(text.utf8)
+    }
+
+    /// Hands the record to the connection, as one chunk, blocking while the client is behind.
+    public func flush() throws {
+        guard !record.isEmpty else {
+            if channel.isCancelled { throw CancellationError() }
+            return
+        }
+        var framed: [UInt8]
+        if chunked {
+            framed = Array(String(record.count, radix: 16).utf8)
+            framed.reserveCapacity(framed.count + record.count + 4)
+            framed += [ByteClass.cr, ByteClass.lf]
+            framed += record
+            framed += [ByteClass.cr, ByteClass.lf]
+        } else {
+            framed = record
+        }
+        record.removeAll(keepingCapacity: true)
+        try channel.push(framed)
+    }
+
+    /// Called by the server when the producer returns or throws.
+    func finish(failed: Bool) {
+        if !failed { try? flush() }
+        channel.finish(failed: failed)
+    }
+}

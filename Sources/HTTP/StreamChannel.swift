@@ -1,0 +1,101 @@
+import Foundation
+
+/// The hand-over point between a streaming producer (its own thread) and the connection
+/// (its Dispatch queue). The producer blocks in `push` while `limit` bytes are already
+/// waiting, which is what bounds memory when the client reads slowly.
+final class StreamChannel: @unchecked Sendable {
+    enum Pull {
+        case nothing
+        case bytes([UInt8])
+        case finished
+        /// The producer threw, after everything it flushed was pulled.
+        case failed
+    }
+
+    let limit: Int
+    private let wake: @Sendable () -> Void
+    // Everything below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var pending: [UInt8] = []
+    private var finished = false
+    private var failed = false
+    private var cancelled = false
+    private var wakeScheduled = false
+    private var cancelHandlers: [@Sendable () -> Void] = []
+
+    /// `wake` asks the connection to pull; it is called at most once per pull.
+    init(limit: Int, wake: @escaping @Sendable () -> Void) {
+        self.limit = limit
+        self.wake = wake
+    }
+
+    var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+
+    func push(_ bytes: [UInt8]) throws(CancellationError) {
+        condition.lock()
+        while pending.count >= limit && !cancelled { condition.wait() }
+        guard !cancelled else {
+            condition.unlock()
+            throw CancellationError()
+        }
+        pending.append(contentsOf: bytes)
+        let shouldWake = !wakeScheduled
+        wakeScheduled = true
+        condition.unlock()
+        if shouldWake { wake() }
+    }
+
+    func finish(failed: Bool) {
+        condition.lock()
+        finished = true
+        self.failed = failed
+        let shouldWake = !wakeScheduled
+        wakeScheduled = true
+        condition.unlock()
+        if shouldWake { wake() }
+    }
+
+    func onCancel(_ handler: @escaping @Sendable () -> Void) {
+        condition.lock()
+        guard !cancelled else {
+            condition.unlock()
+            handler()
+            return
+        }
+        cancelHandlers.append(handler)
+        condition.unlock()
+    }
+
+    /// Called by the connection when the client is gone or the server gives up on it.
+    func cancel() {
+        condition.lock()
+        guard !cancelled else {
+            condition.unlock()
+            return
+        }
+        cancelled = true
+        let handlers = cancelHandlers
+        cancelHandlers = []
+        condition.broadcast()
+        condition.unlock()
+        for handler in handlers { handler() }
+    }
+
+    func pull() -> Pull {
+        condition.lock()
+        defer { condition.unlock() }
+        wakeScheduled = false
+        if !pending.isEmpty {
+            let bytes = pending
+            pending = []
+            condition.broadcast()
+            return .bytes(bytes)
+        }
+        guard finished else { return .nothing }
+        return failed ? .failed : .finished
+    }
+}
