@@ -1,0 +1,43 @@
+/// A fixed-size, 64-byte-aligned float array with reference semantics.
+///
+/// The kernels work on raw pointers (BLAS and SIMD loads), and the training loop reuses
+/// the same buffers every batch; a class avoids copy-on-write checks and reallocation.
+public final class FloatBuffer: @unchecked Sendable {
+    public let count: Int
+    public let pointer: UnsafeMutablePointer<Float>
+
+    public init(count: Int, value: Float = 0) {
+        precondition(count >= 0)
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer.initialize(repeating: value, count: count)
+    }
+
+    public convenience init(_ values: [Float]) {
+        self.init(count: values.count)
+        values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: values.count) }
+    }
+
+    deinit { pointer.deallocate() }
+
+    public subscript(i: Int) -> Float {
+        get { pointer[i] }
+        set { pointer[i] = newValue }
+    }
+
+    public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+
+    public func fill(_ value: Float) { pointer.update(repeating: value, count: count) }
+
+    public func copy(from other: FloatBuffer) {
+        precondition(other.count == count)
+        pointer.update(from: other.pointer, count: count)
+    }
+
+    public func clone() -> FloatBuffer {
+        let c = FloatBuffer(count: count)
+        c.copy(from: self)
+        return c
+    }
+}

@@ -1,0 +1,56 @@
+/// The encoder's Gaussian posterior q(z|x) = N(mu, diag(exp(logvar))), sampled by the
+/// reparameterisation z = mu + exp(logvar / 2) * eps, and its KL divergence from N(0, I).
+///
+/// The encoder output rows are [mu | logvar], 2Z floats each.
+public enum GaussianLatent {
+    /// z = mu + exp(logvar / 2) * eps; returns nothing, writes z (rows x Z).
+    public static func sample(
+        encoderOutput e: UnsafePointer<Float>, noise eps: UnsafePointer<Float>,
+        rows: Int, latent: Int, into z: UnsafeMutablePointer<Float>
+    ) {
+        for r in 0..<rows {
+            let mu = e + r * 2 * latent, logvar = mu + latent
+            let n = eps + r * latent, out = z + r * latent
+            VectorMath.map(logvar, out, count: latent) { VectorMath.exp($0 * 0.5) }
+            for j in 0..<latent { out[j] = mu[j] + out[j] * n[j] }
+        }
+    }
+
+    /// Copies the means (used when chains take z = mu instead of a sample).
+    public static func means(encoderOutput e: UnsafePointer<Float>, rows: Int, latent: Int, into z: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows { (z + r * latent).update(from: e + r * 2 * latent, count: latent) }
+    }
+
+    /// KL(q || N(0, I)) = 1/2 sum (mu^2 + exp(logvar) - 1 - logvar), one value a row.
+    public static func klDivergence(encoderOutput e: UnsafePointer<Float>, rows: Int, latent: Int, into kl: UnsafeMutablePointer<Float>) {
+        var variance = [Float](repeating: 0, count: latent)
+        for r in 0..<rows {
+            let mu = e + r * 2 * latent, logvar = mu + latent
+            variance.withUnsafeMutableBufferPointer { VectorMath.exp(logvar, $0.baseAddress!, count: latent) }
+            var sum: Float = 0
+            for j in 0..<latent { sum += mu[j] * mu[j] + variance[j] - 1 - logvar[j] }
+            kl[r] = 0.5 * sum
+        }
+    }
+
+    /// Gradient with respect to [mu | logvar] of (loss through z) + klWeight * KL, given
+    /// dz, the noise used and the encoder output.
+    public static func backward(
+        latentGradient dz: UnsafePointer<Float>, encoderOutput e: UnsafePointer<Float>, noise eps: UnsafePointer<Float>,
+        rows: Int, latent: Int, klWeight: Float, into de: UnsafeMutablePointer<Float>
+    ) {
+        var std = [Float](repeating: 0, count: latent)
+        for r in 0..<rows {
+            let mu = e + r * 2 * latent, logvar = mu + latent
+            let g = dz + r * latent, n = eps + r * latent
+            let dmu = de + r * 2 * latent, dlogvar = dmu + latent
+            std.withUnsafeMutableBufferPointer { s in
+                VectorMath.map(logvar, s.baseAddress!, count: latent) { VectorMath.exp($0 * 0.5) }
+            }
+            for j in 0..<latent {
+                dmu[j] = g[j] + klWeight * mu[j]
+                dlogvar[j] = 0.5 * g[j] * n[j] * std[j] + klWeight * 0.5 * (std[j] * std[j] - 1)
+            }
+        }
+    }
+}

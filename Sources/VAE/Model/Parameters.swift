@@ -1,0 +1,75 @@
+/// All weights and biases of one VAE in a single contiguous buffer, so that the optimiser,
+/// the file format and the gradient check can treat them as one vector.
+/// Weights are row-major (inputs x outputs): a layer computes y = x W + b.
+public final class Parameters: @unchecked Sendable {
+    public enum Block: String, CaseIterable, Sendable {
+        case encoderHiddenWeight, encoderHiddenBias, encoderOutputWeight, encoderOutputBias
+        case decoderHiddenWeight, decoderHiddenBias, decoderOutputWeight, decoderOutputBias
+    }
+
+    public let architecture: Architecture
+    public let storage: FloatBuffer
+    private let offsets: [Block: Int]
+    private let sizes: [Block: Int]
+
+    public init(_ architecture: Architecture) {
+        self.architecture = architecture
+        let d = architecture.inputSize, h = architecture.hiddenSize, z = architecture.latentSize
+        let shapes: [(Block, Int)] = [
+            (.encoderHiddenWeight, d * h), (.encoderHiddenBias, h),
+            (.encoderOutputWeight, h * 2 * z), (.encoderOutputBias, 2 * z),
+            (.decoderHiddenWeight, z * h), (.decoderHiddenBias, h),
+            (.decoderOutputWeight, h * d), (.decoderOutputBias, d),
+        ]
+        var offsets: [Block: Int] = [:]
+        var sizes: [Block: Int] = [:]
+        var total = 0
+        for (block, size) in shapes {
+            // Each block starts on a 64-byte boundary for aligned SIMD loads.
+            offsets[block] = total
+            sizes[block] = size
+            total += (size + 15) / 16 * 16
+        }
+        self.offsets = offsets
+        self.sizes = sizes
+        storage = FloatBuffer(count: total)
+    }
+
+    public var count: Int { storage.count }
+
+    public func pointer(_ block: Block) -> UnsafeMutablePointer<Float> { storage.pointer + offsets[block]! }
+    public func size(_ block: Block) -> Int { sizes[block]! }
+    public func range(_ block: Block) -> Range<Int> { offsets[block]!..<(offsets[block]! + sizes[block]!) }
+
+    public var w1: UnsafeMutablePointer<Float> { pointer(.encoderHiddenWeight) }
+    public var b1: UnsafeMutablePointer<Float> { pointer(.encoderHiddenBias) }
+    public var w2: UnsafeMutablePointer<Float> { pointer(.encoderOutputWeight) }
+    public var b2: UnsafeMutablePointer<Float> { pointer(.encoderOutputBias) }
+    public var w3: UnsafeMutablePointer<Float> { pointer(.decoderHiddenWeight) }
+    public var b3: UnsafeMutablePointer<Float> { pointer(.decoderHiddenBias) }
+    public var w4: UnsafeMutablePointer<Float> { pointer(.decoderOutputWeight) }
+    public var b4: UnsafeMutablePointer<Float> { pointer(.decoderOutputBias) }
+
+    /// Glorot-uniform weights (suited to tanh), zero biases.
+    public func initialize(seed: UInt64) {
+        storage.fill(0)
+        var rng = RandomStream(seed: seed, stream: 0x1417)
+        let a = architecture
+        let layers: [(Block, Int, Int)] = [
+            (.encoderHiddenWeight, a.inputSize, a.hiddenSize),
+            (.encoderOutputWeight, a.hiddenSize, 2 * a.latentSize),
+            (.decoderHiddenWeight, a.latentSize, a.hiddenSize),
+            (.decoderOutputWeight, a.hiddenSize, a.inputSize),
+        ]
+        for (block, fanIn, fanOut) in layers {
+            let limit = (6 / Float(fanIn + fanOut)).squareRoot()
+            let p = pointer(block)
+            for i in 0..<size(block) { p[i] = (2 * rng.uniform() - 1) * limit }
+        }
+    }
+
+    public func copy(from other: Parameters) {
+        precondition(other.architecture == architecture)
+        storage.copy(from: other.storage)
+    }
+}

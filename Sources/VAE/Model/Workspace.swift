@@ -1,0 +1,47 @@
+/// Activation and gradient buffers for batches of up to `capacity` rows, reused from batch
+/// to batch so that the hot loops never allocate.
+public final class Workspace: @unchecked Sendable {
+    public let architecture: Architecture
+    public let capacity: Int
+
+    /// Encoder hidden activations h1 (rows x H).
+    public let encoderHidden: FloatBuffer
+    /// Encoder outputs [mu | logvar] (rows x 2Z).
+    public let encoderOutput: FloatBuffer
+    /// Standard normal noise of the reparameterisation (rows x Z).
+    public let noise: FloatBuffer
+    /// Latent codes fed to the decoder (rows x Z).
+    public let latent: FloatBuffer
+    /// Decoder hidden activations h3 (rows x H).
+    public let decoderHidden: FloatBuffer
+    /// Decoder output logits (rows x D).
+    public let logits: FloatBuffer
+    /// Per-row losses: reconstruction and KL terms.
+    public let reconstruction: FloatBuffer
+    public let kl: FloatBuffer
+
+    // Backward scratch.
+    let logitsGradient: FloatBuffer
+    let hiddenGradient: FloatBuffer
+    let latentGradient: FloatBuffer
+    let encoderOutputGradient: FloatBuffer
+    public var binaryInput = BinaryRows()
+
+    public init(_ architecture: Architecture, capacity: Int) {
+        self.architecture = architecture
+        self.capacity = capacity
+        let d = architecture.inputSize, h = architecture.hiddenSize, z = architecture.latentSize
+        encoderHidden = FloatBuffer(count: capacity * h)
+        encoderOutput = FloatBuffer(count: capacity * 2 * z)
+        noise = FloatBuffer(count: capacity * z)
+        latent = FloatBuffer(count: capacity * z)
+        decoderHidden = FloatBuffer(count: capacity * h)
+        logits = FloatBuffer(count: capacity * d)
+        reconstruction = FloatBuffer(count: capacity)
+        kl = FloatBuffer(count: capacity)
+        logitsGradient = FloatBuffer(count: capacity * d)
+        hiddenGradient = FloatBuffer(count: capacity * h)
+        latentGradient = FloatBuffer(count: capacity * z)
+        encoderOutputGradient = FloatBuffer(count: capacity * 2 * z)
+    }
+}

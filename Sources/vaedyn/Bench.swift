@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import VAE
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure training and chain speed on random MNIST-shaped binary data (as the peers in shared/peers do).",
+        discussion: "Figures are medians of --repetitions runs. With --peers, the PyTorch, JAX and numpy peers run in the same session and ratios are printed.")
+
+    @Option(help: "Training steps (batches of 100) per repetition.") var steps = 300
+    @Option(help: "Repetitions; the median is reported.") var repetitions = 3
+    @Option(help: "Folder of the peer scripts; when given, they run after ours and ratios are printed.") var peers: String?
+    @Option(help: "Python with torch, jax and numpy for the peers (scripts/bench-peers makes one).") var python = ".build-peers/venv/bin/python"
+
+    func validate() throws {
+        guard steps > 0, repetitions > 0 else { throw ValidationError("--steps and --repetitions must be positive") }
+    }
+
+    func run() throws {
+        let a = Architecture.paper
+        var ours: [String: Double] = [:]
+        ours["train_img_per_s_median"] = median((0..<repetitions).map { _ in trainingRate(a) })
+        for chains in [500, 1] {
+            let stepsPerRun = chains == 1 ? 3000 : 100
+            ours["chain_steps_per_s_\(chains)"] = median((0..<repetitions).map { _ in chainRate(a, chains: chains, steps: stepsPerRun) })
+        }
+        let train = ours["train_img_per_s_median"]!, chain500 = ours["chain_steps_per_s_500"]!, chain1 = ours["chain_steps_per_s_1"]!
+        print("vaedyn (\(a), \(Parallel.threads) threads)")
+        print(String(format: "  training:        %8.0f images/s at batch 100   %6.1f GFLOP/s dense-equivalent", train, train * a.flopsPerTrainingImage / 1e9))
+        print(String(format: "  chains x500:     %8.0f chain-steps/s          %6.1f GFLOP/s dense-equivalent", chain500, chain500 * a.flopsPerChainStep / 1e9))
+        print(String(format: "  one chain:       %8.0f chain-steps/s", chain1))
+        guard let peers else { return }
+        for (name, script, env) in [("PyTorch", "vae_torch.py", [:]), ("JAX", "vae_jax.py", [:]), ("numpy", "vae_numpy.py", [:]),
+                                    ("PyTorch 1 chain", "vae_torch.py", ["PEER_CHAINS": "1"]), ("JAX 1 chain", "vae_jax.py", ["PEER_CHAINS": "1"])] {
+            guard let result = runPeer(folder: peers, script: script, env: env) else {
+                print("  \(name): did not run (see above)")
+                continue
+            }
+            let peerTrain = result["train_img_per_s_median"] ?? .nan, peerChain = result["chain_steps_per_s_median"] ?? .nan
+            if env.isEmpty {
+                print(String(format: "%@: training %.0f images/s (ours %.2fx), chains x500 %.0f steps/s (ours %.2fx)", name, peerTrain,
+                             train / peerTrain, peerChain, chain500 / peerChain))
+            } else {
+                print(String(format: "%@: %.0f chain-steps/s (ours %.2fx)", name, peerChain, chain1 / peerChain))
+            }
+        }
+    }
+
+    func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+
+    /// Random binary images with 13 % ones, the peers' data.
+    func randomImages(count: Int, dimension: Int, seed: UInt64) -> ImageSet {
+        var rng = RandomStream(seed: seed)
+        let pixels = (0..<(count * dimension)).map { _ in rng.uniform() < 0.13 ? UInt8(255) : 0 }
+        return ImageSet(rows: 28, columns: dimension / 28, pixels: pixels, labels: [UInt8](repeating: 0, count: count))
+    }
+
+    func trainingRate(_ a: Architecture) -> Double {
+        let images = randomImages(count: (steps + 20) * 100, dimension: a.inputSize, seed: 7)
+        let parameters = Parameters(a)
+        parameters.initialize(seed: 1)
+        var options = TrainingOptions()
+        options.epochs = 1
+        let trainer = Trainer(parameters: parameters, train: images, test: nil, options: options)
+        // The first 20 batches warm caches and thread pools and are not timed.
+        var started = Date()
+        _ = trainer.run(shouldStop: {
+            if trainer.position.batch == 20 { started = Date() }
+            return trainer.position.batch >= steps + 20
+        }) { _ in }
+        return Double(steps * 100) / Date().timeIntervalSince(started)
+    }
+
+    func chainRate(_ a: Architecture, chains: Int, steps: Int) -> Double {
+        let parameters = Parameters(a)
+        parameters.initialize(seed: 1)
+        let network = Network(parameters: parameters)
+        let ws = Workspace(a, capacity: chains)
+        let x = FloatBuffer(count: chains * a.inputSize)
+        var streams = (0..<chains).map { RandomStream(seed: 3, stream: UInt64($0)) }
+        for i in 0..<x.count { x[i] = streams[0].uniform() < 0.13 ? 1 : 0 }
+        let step = GibbsStep()
+        for _ in 0..<5 {
+            step.recognise(network, x: x.pointer, rows: chains, workspace: ws, streams: &streams)
+            step.generate(network, rows: chains, workspace: ws, into: x.pointer, streams: &streams)
+        }
+        let start = Date()
+        for _ in 0..<steps {
+            step.recognise(network, x: x.pointer, rows: chains, workspace: ws, streams: &streams)
+            step.generate(network, rows: chains, workspace: ws, into: x.pointer, streams: &streams)
+        }
+        return Double(chains * steps) / Date().timeIntervalSince(start)
+    }
+
+    func runPeer(folder: String, script: String, env: [String: String]) -> [String: Double]? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [URL(fileURLWithPath: folder).appendingPathComponent(script).path, "\(Parallel.threads)", "\(steps)", "\(repetitions)"]
+        process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do { try process.run() } catch {
+            print("cannot start \(python): \(error) (make a venv with scripts/bench-peers)")
+            return nil
+        }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            print("\(script) failed (exit \(process.terminationStatus))")
+            return nil
+        }
+        return object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+    }
+}

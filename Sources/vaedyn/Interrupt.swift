@@ -1,0 +1,29 @@
+import Foundation
+import Synchronization
+
+/// Turns the first Ctrl-C (or a SIGTERM) into a request to stop at the next safe point;
+/// a second Ctrl-C exits at once.
+final class Interrupt: @unchecked Sendable {
+    static let shared = Interrupt()
+    private let requested = Atomic<Bool>(false)
+    // Kept alive for the life of the process; never touched after init.
+    private var sources: [DispatchSourceSignal] = []
+
+    private init() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { [self] in
+                if requested.exchange(true, ordering: .relaxed), sig == SIGINT {
+                    FileHandle.standardError.write(Data("\ninterrupted again: exiting without saving\n".utf8))
+                    exit(130)
+                }
+                FileHandle.standardError.write(Data("\ninterrupt: stopping after this batch (Ctrl-C again to quit now)\n".utf8))
+            }
+            s.resume()
+            sources.append(s)
+        }
+    }
+
+    var isRequested: Bool { requested.load(ordering: .relaxed) }
+}

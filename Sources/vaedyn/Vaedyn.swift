@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Vaedyn: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vaedyn",
+        abstract: "Train a VAE on MNIST and watch its sampling dynamics find concepts.",
+        subcommands: [Train.self, Eval.self, Bench.self]
+    )
+}

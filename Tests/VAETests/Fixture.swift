@@ -1,0 +1,18 @@
+import Foundation
+import VAE
+
+/// The committed fixture: the first 100 MNIST test images (labels gzipped).
+enum Fixture {
+    static let folder = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
+
+    static func testImages() throws -> ImageSet {
+        try ImageSet(folder: folder, prefix: "t10k")
+    }
+
+    /// A scratch folder removed when the returned closure runs.
+    static func scratch() throws -> (URL, () -> Void) {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vaedyn-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return (url, { try? FileManager.default.removeItem(at: url) })
+    }
+}
