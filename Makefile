@@ -5,7 +5,7 @@ SWIFT ?= swift
 BIN := .build/release
 MODEL ?= models/mnist-default.vaem
 
-.PHONY: setup build run test test-swift test-reference bench data clean
+.PHONY: setup build run test bench bench-peers data clean
 
 setup:
 	@scripts/setup
@@ -13,19 +13,19 @@ setup:
 build: setup
 	$(SWIFT) build -c release
 
-run: build
-	$(BIN)/vaedyn eval $(MODEL)
+run: build data
+	$(BIN)/vaedyn eval $(MODEL) --samples 100
 
 test: setup
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
-	$(MAKE) test-reference
-
-test-reference: build
-	scripts/check-reference
 
 bench: build
 	$(BIN)/vaedyn bench
+
+# Also runs the PyTorch, JAX and numpy peers (installs them from PyPI on first use).
+bench-peers:
+	scripts/bench-peers
 
 data:
 	scripts/fetch-mnist

@@ -43,7 +43,7 @@ struct Eval: ParsableCommand {
                                        formatDuration(Double(test.count - done) / rate)),
                                 fraction: Double(done) / Double(test.count))
             }
-            progress.line("")
+            progress.clear()
             print(String(format: "test negative log-likelihood: %.3f nats (importance sampling, k = %d)", nll, samples))
         }
         progress.line(String(format: "evaluated in %.1f s", Date().timeIntervalSince(start)))

@@ -15,18 +15,22 @@ final class Progress {
             FileHandle.standardError.write(Data("\r[\(bar)] \(text())\u{1B}[K".utf8))
             barShown = true
         } else if Date().timeIntervalSince(lastLine) >= 5 {
-            line(text())
+            FileHandle.standardError.write(Data((text() + "\n").utf8))
             lastLine = Date()
         }
     }
 
-    /// A permanent line (clears a bar first).
+    /// A permanent line through the logger (clears a bar first).
     func line(_ text: String) {
+        clear()
+        Log.logger.info("\(text)")
+    }
+
+    func clear() {
         if barShown {
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             barShown = false
         }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }
 

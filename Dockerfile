@@ -1,0 +1,27 @@
+# First working draft (the hardening issue finishes it: TLS, health check, chart library).
+# Build stage: the Swift 6 toolchain image, plus the system libraries from our set-up script.
+FROM swift:6.3-bookworm AS build
+WORKDIR /src
+COPY scripts/setup scripts/setup
+RUN scripts/setup
+COPY Package.swift ./
+COPY Sources Sources
+COPY Tests Tests
+RUN swift build -c release --product vaedyn && cp .build/release/vaedyn /usr/local/bin/vaedyn
+
+# Runtime stage: slim Debian with only the shared libraries vaedyn links.
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libopenblas0-pthread zlib1g libssl3 libpng16-16 ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /usr/lib/swift/linux/*.so /usr/lib/swift/linux/
+COPY --from=build /usr/local/bin/vaedyn /usr/local/bin/vaedyn
+RUN useradd --system --home /srv/vaedyn vaedyn && mkdir -p /srv/vaedyn && chown vaedyn /srv/vaedyn
+WORKDIR /srv/vaedyn
+COPY models models
+COPY public public
+COPY config config
+USER vaedyn
+ENTRYPOINT ["vaedyn"]
+# `vaedyn serve` becomes the command with the service issue.
+CMD ["--help"]
