@@ -15,7 +15,11 @@ public enum VectorMath {
     /// polynomial for exp(r) (its truncation error is below 2e-7 relative there).
     @inline(__always)
     public static func exp(_ xIn: Lanes) -> Lanes {
-        let x = xIn.clamped(lowerBound: Lanes(repeating: -87.3), upperBound: Lanes(repeating: 88.3))
+        // replace(with:where:) compiles to vminps/vmaxps; clamped() and pointwiseMin() are
+        // left as calls by the optimiser, which costs more than the whole polynomial.
+        var x = xIn
+        x.replace(with: Lanes(repeating: -87.3), where: x .< Lanes(repeating: -87.3))
+        x.replace(with: Lanes(repeating: 88.3), where: x .> Lanes(repeating: 88.3))
         // Adding 1.5 * 2^23 rounds to an integer and leaves it in the low mantissa bits,
         // which avoids the generic (and here unspecialised) float-to-int SIMD conversion.
         let shifted = x * 1.442695040888963 + magic
@@ -57,11 +61,10 @@ public enum VectorMath {
 
     @inline(__always)
     public static func tanh(_ x: Lanes) -> Lanes {
-        let a = abs(x)
-        let t = 1 - 2 / (exp(2 * a) + 1)
-        var result = t
-        result.replace(with: -t, where: x .< 0)
-        return result
+        // tanh is odd: compute on |x| (where exp cannot overflow to inf/inf) and copy the sign.
+        let bits = unsafeBitCast(x, to: SIMD16<UInt32>.self)
+        let t = 1 - 2 / (exp(2 * abs(x)) + 1)
+        return unsafeBitCast(unsafeBitCast(t, to: SIMD16<UInt32>.self) | (bits & 0x8000_0000), to: Lanes.self)
     }
 
     @inline(__always)
