@@ -19,18 +19,21 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
         .target(name: "VAE", dependencies: ["CBLAS", "CZlib"], swiftSettings: numericFlags),
+        .target(name: "Dynamics", dependencies: ["VAE"], swiftSettings: numericFlags),
         .target(name: "HTTP", dependencies: ["CZlib"]),
         .executableTarget(
             name: "vaedyn",
             dependencies: [
                 "VAE",
+                "Dynamics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: numericFlags
         ),
         .testTarget(name: "VAETests", dependencies: ["VAE"], resources: [.copy("Fixtures")], swiftSettings: numericFlags),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], resources: [.copy("Corpus")]),
+        .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "VAE"], swiftSettings: numericFlags),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CZlib"], resources: [.copy("Corpus")]),
         // The parser under libFuzzer (scripts/fuzz-http); without -DFUZZING, a replay tool.
         .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP"]),
         // Our side of scripts/bench-http.

@@ -390,6 +390,11 @@ final class Connection: @unchecked Sendable {
             if head != nil {
                 if deadline?.kind != .body { arm(.body, after: configuration.bodyReadTimeout) }
             } else if parser.isAtMessageBoundary {
+                // Shutting down and between requests: nothing is owed to this client.
+                if !keepAlive {
+                    close()
+                    return
+                }
                 if deadline?.kind != .idle { arm(.idle, after: configuration.idleTimeout) }
             } else if deadline?.kind != .header {
                 arm(.header, after: configuration.headerReadTimeout)

@@ -69,8 +69,11 @@ enum ParserProperties {
                 }
             }
         }
-        outcome.buffered = parser.bufferedByteCount
-        outcome.atBoundary = parser.isAtMessageBoundary
+        // After an error the connection closes; what was left unread does not matter.
+        if outcome.error == nil {
+            outcome.buffered = parser.bufferedByteCount
+            outcome.atBoundary = parser.isAtMessageBoundary
+        }
         return outcome
     }
 
