@@ -1,0 +1,91 @@
+/// Everything a run depends on besides the model and the input; echoed in the start record.
+public struct DynamicsParameters: Codable, Sendable, Equatable {
+    /// Whether a chain variable is drawn from its distribution or replaced by its mean.
+    public enum Draw: String, Codable, Sendable, CaseIterable {
+        case sample, mean
+    }
+
+    /// The latent quantity distances are measured on.
+    public enum Measure: String, Codable, Sendable, CaseIterable {
+        /// The encoder mean mu(t), the quantity the concepts are defined on.
+        case mean
+        /// The latent state z(t) the chain carries.
+        case sample
+    }
+
+    public enum Metric: String, Codable, Sendable, CaseIterable {
+        case euclidean
+        /// 1 - cosine similarity.
+        case cosine
+    }
+
+    public enum Aggregation: String, Codable, Sendable, CaseIterable {
+        /// Mean over trials of each trial's distance (with a standard error).
+        case trials
+        /// Distance of the trial-averaged state (no standard error).
+        case state
+    }
+
+    public static let maximumTrials = 100_000
+    public static let maximumSteps = 100_000
+
+    public var steps = 100
+    public var trials = 500
+    public var seed: UInt64 = 1
+    public var noise = try! NoiseModel(kind: .replace, ratio: 0.2)
+    public var binarize = true
+    public var image = Draw.sample
+    public var latent = Draw.sample
+    public var measure = Measure.mean
+    public var metric = Metric.euclidean
+    public var aggregation = Aggregation.trials
+    /// Steps over which summaries take the minimum distance (nil: 0...steps).
+    public var window: StepWindow?
+    /// Step records carry the mean over trials of x(t).
+    public var meanImage = false
+    /// Step records carry every trial's state on the two projection axes.
+    public var projection = false
+    /// Step records carry the classes of the trials' nearest training memories.
+    public var memory = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...Self.maximumSteps).contains(steps) else { throw DynamicsError("steps must be in 1...\(Self.maximumSteps), got \(steps)") }
+        guard (1...Self.maximumTrials).contains(trials) else { throw DynamicsError("trials must be in 1...\(Self.maximumTrials), got \(trials)") }
+        try noise.validate(binaryImages: binarize)
+        if let window, window.to > steps {
+            throw DynamicsError("window \(window) ends after the last step \(steps)")
+        }
+    }
+
+    /// The steps the minimum is taken over.
+    public var minimumSteps: ClosedRange<Int> { window.map { $0.from...$0.to } ?? 0...steps }
+}
+
+/// A closed range of steps, `from:to`.
+public struct StepWindow: Codable, Sendable, Equatable, CustomStringConvertible {
+    public var from: Int
+    public var to: Int
+
+    public init(from: Int, to: Int) throws {
+        guard from >= 0, to >= from else { throw DynamicsError("window must be FROM:TO with 0 <= FROM <= TO, got \(from):\(to)") }
+        self.from = from
+        self.to = to
+    }
+
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else {
+            throw DynamicsError("window must be FROM:TO (steps), got '\(text)'")
+        }
+        try self.init(from: a, to: b)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(from: c.decode(Int.self, forKey: .from), to: c.decode(Int.self, forKey: .to))
+    }
+
+    public var description: String { "\(from):\(to)" }
+}

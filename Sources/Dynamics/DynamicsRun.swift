@@ -1,0 +1,75 @@
+/// One dynamics experiment (Fig 2a-c): many trials of one input, a step record per t.
+///
+/// A server validates by constructing it (errors are the client's), then calls `run`
+/// on a worker thread with a cancellation check, streaming each record as it comes.
+public final class DynamicsRun {
+    public let model: DynamicsModel
+    public let input: DynamicsInput
+    public let parameters: DynamicsParameters
+    public let references: ReferenceSet
+    private let trajectory: Trajectory
+
+    public init(model: DynamicsModel, input: DynamicsInput, parameters: DynamicsParameters,
+                kernel: ChainKernel? = nil, memory: MemoryBank? = nil) throws {
+        try parameters.validate()
+        try Self.check(input: input, model: model, parameters: parameters, memory: memory)
+        self.model = model
+        self.input = input
+        self.parameters = parameters
+        references = ReferenceSet(model: model, input: input)
+        let kernel = kernel ?? GibbsKernel(sampleImage: parameters.image == .sample, sampleLatent: parameters.latent == .sample)
+        trajectory = Trajectory(model: model, trials: parameters.trials, kernel: kernel, memory: memory)
+    }
+
+    static func check(input: DynamicsInput, model: DynamicsModel, parameters: DynamicsParameters, memory: MemoryBank?) throws {
+        guard input.pixels.count == model.architecture.inputSize else {
+            throw DynamicsError("the input has \(input.pixels.count) pixels; model '\(model.id)' takes \(model.architecture.inputSize)")
+        }
+        if let label = input.label, !(0..<model.bundle.description.classNames.count).contains(label) {
+            throw DynamicsError("label \(label) is not a class of model '\(model.id)'")
+        }
+        if parameters.memory && memory == nil { throw DynamicsError("nearest training memories need the training set (no memory bank loaded)") }
+        if parameters.projection && !model.hasProjection { throw DynamicsError("model '\(model.id)' has no projection axes") }
+    }
+
+    public var startRecord: StartRecord {
+        StartRecord(model: model.id, experiment: "dynamics", kernel: trajectory.kernel.name, latentSize: model.architecture.latentSize,
+                    parameters: parameters, inputs: [input.info], references: references.infos,
+                    classReferences: references.classReferences.map { references.infos[$0].id },
+                    classNames: model.bundle.description.classNames,
+                    projectedReferences: parameters.projection ? projectedReferences(model: model, references: references) : nil)
+    }
+
+    /// Emits the start record, a step record for t = 0...T, then a summary (done: false if
+    /// cancelled) or an error record. Returns the last record.
+    @discardableResult
+    public func run(isCancelled: () -> Bool = { false }, emit: (DynamicsRecord) -> Void) -> DynamicsRecord {
+        emit(.start(startRecord))
+        let last: DynamicsRecord
+        var lastStep: Int?
+        do {
+            let outcome = try trajectory.run(input: input, references: references, parameters: parameters, isCancelled: isCancelled) {
+                lastStep = $0.t
+                emit(.step($0))
+            }
+            var summary = SummaryRecord(model: model.id, done: !outcome.cancelled, completed: outcome.completed,
+                                        minimum: outcome.minimum, minimumStep: outcome.minimumStep)
+            if let ladder = StageLadder(model: model, references: references, label: input.label) {
+                let s = ladder.stage(outcome.minimum)
+                summary.stage = s.stage
+                summary.stageReference = references.infos[s.reference].id
+            }
+            last = .summary(summary)
+        } catch {
+            last = .error(ErrorRecord(model: model.id, message: "\(error)", t: (lastStep ?? -1) + 1))
+        }
+        emit(last)
+        return last
+    }
+}
+
+func projectedReferences(model: DynamicsModel, references: ReferenceSet) -> [[Float]] {
+    references.vectors.withUnsafeBufferPointer { v in
+        (0..<references.count).map { model.project(v.baseAddress! + $0 * references.latentSize) }
+    }
+}

@@ -1,0 +1,80 @@
+import VAE
+
+/// The training set as the model remembers it: the encoder mean of every training image
+/// (binarised as the concepts were) with its label, for the class of each trial's
+/// nearest memory. Exact nearest neighbours: |a - m|^2 = |a|^2 + |m|^2 - 2 a.m, with the
+/// products a.m of a block of memories as one matrix product.
+public final class MemoryBank: @unchecked Sendable {
+    public let latentSize: Int
+    public let count: Int
+    public let labels: [Int32]
+    public let classCount: Int
+    /// count x Z encoder means and their squared norms.
+    private let means: FloatBuffer
+    private let squaredNorms: [Float]
+    public static let block = 4096
+
+    public init(means: [Float], labels: [Int32], latentSize: Int, classCount: Int) {
+        precondition(means.count == labels.count * latentSize)
+        self.latentSize = latentSize
+        count = labels.count
+        self.labels = labels
+        self.classCount = classCount
+        self.means = FloatBuffer(means)
+        squaredNorms = (0..<labels.count).map { i in
+            var s: Float = 0
+            for j in 0..<latentSize { s += means[i * latentSize + j] * means[i * latentSize + j] }
+            return s
+        }
+    }
+
+    /// Encodes a training set with the model (a few seconds for MNIST).
+    public convenience init(model: DynamicsModel, train: ImageSet) {
+        let images = Binarizer().binarize(train, seed: ConceptBuilder.binarisationSeed)
+        let means = Evaluator(network: model.network).encoderMeans(images: images.pointer, count: train.count)
+        self.init(means: means, labels: train.labels.map(Int32.init), latentSize: model.architecture.latentSize,
+                  classCount: model.bundle.description.classNames.count)
+    }
+
+    /// Scratch for `nearestLabels`, one per run (runs may share a bank across threads).
+    public final class Scratch {
+        let products: FloatBuffer
+        var best: [Float]
+        public init(rows: Int) {
+            products = FloatBuffer(count: rows * MemoryBank.block)
+            best = [Float](repeating: 0, count: rows)
+        }
+    }
+
+    /// Label of the nearest memory of each of `rows` states (row r at `states + r * stride`).
+    public func nearestLabels(_ states: UnsafePointer<Float>, stride: Int, rows: Int, scratch: Scratch, into out: inout [Int32]) {
+        let z = latentSize
+        for r in 0..<rows { scratch.best[r] = .infinity }
+        var start = 0
+        while start < count {
+            let n = min(Self.block, count - start)
+            Matrix.multiply(states, lda: stride, means.pointer + start * z, transposeB: true, ldb: z,
+                            into: scratch.products.pointer, ldc: n, m: rows, n: n, k: z)
+            for r in 0..<rows {
+                let p = scratch.products.pointer + r * n
+                // |a|^2 is the same for every memory of the row, so it is left out of the comparison.
+                for i in 0..<n {
+                    let d = squaredNorms[start + i] - 2 * p[i]
+                    if d < scratch.best[r] {
+                        scratch.best[r] = d
+                        out[r] = labels[start + i]
+                    }
+                }
+            }
+            start += n
+        }
+    }
+
+    /// Fraction of the rows whose nearest memory has each class.
+    public func classShares(_ states: UnsafePointer<Float>, stride: Int, rows: Int, scratch: Scratch, labels out: inout [Int32]) -> [Float] {
+        nearestLabels(states, stride: stride, rows: rows, scratch: scratch, into: &out)
+        var tally = [Int](repeating: 0, count: classCount)
+        for r in 0..<rows where out[r] >= 0 && Int(out[r]) < classCount { tally[Int(out[r])] += 1 }
+        return tally.map { Float($0) / Float(rows) }
+    }
+}

@@ -1,0 +1,22 @@
+/// First record of a run: what was asked, on which model, against which references.
+public struct StartRecord: Codable, Sendable, Equatable {
+    public var type = "start"
+    public var model: String
+    /// "dynamics" (one input, step records follow) or "sweep" (inputs x noise ratios, point records follow).
+    public var experiment: String
+    /// The chain kind ("gibbs").
+    public var kernel: String
+    public var latentSize: Int
+    public var parameters: DynamicsParameters
+    /// Noise ratios of a sweep, in the order of its point records; the kind is parameters.noise.kind.
+    public var noiseRatios: [Float]?
+    public var inputs: [InputInfo]
+    /// The order of every per-reference array in later records.
+    public var references: [ReferenceInfo]
+    /// Ids of the class-level concepts: the order of `classShares`.
+    public var classReferences: [String]
+    /// Model class names: the order of `memoryShares`.
+    public var classNames: [String]
+    /// Each reference on the two projection axes (with parameters.projection); for a sweep, the last input's self.
+    public var projectedReferences: [[Float]]?
+}

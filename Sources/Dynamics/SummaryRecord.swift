@@ -1,0 +1,28 @@
+/// Last record of a run that did not fail.
+public struct SummaryRecord: Codable, Sendable, Equatable {
+    public var type = "summary"
+    public var model: String
+    /// True when every step (or sweep point) ran; false when the run was cancelled.
+    public var done: Bool
+    /// Steps t >= 1 run (dynamics) or point records emitted (sweep).
+    public var completed: Int
+    /// Dynamics: per reference, the minimum over the window of `distance`, and its step.
+    public var minimum: [Float]?
+    public var minimumStep: [Int]?
+    /// Dynamics: the stage at the minima (see StageLadder).
+    public var stage: Int?
+    public var stageReference: String?
+    /// Sweep: per noise ratio, the number of inputs in each stage (index 0 = stage 1); inputs
+    /// without a stage are not counted.
+    public var stageCounts: [[Int]]?
+    /// Sweep: per input, the ratios where its stage changes.
+    public var stageChanges: [[StageChange]]?
+}
+
+/// Between ratio `after` and the next grid ratio `at`, the stage went from `from` to `to`.
+public struct StageChange: Codable, Sendable, Equatable {
+    public var after: Float
+    public var at: Float
+    public var from: Int
+    public var to: Int
+}

@@ -1,0 +1,89 @@
+/// The Fig 3 experiment over a population: for each input and each noise ratio, a run of
+/// `parameters` (with that ratio) reduced to one point record, then stage counts.
+///
+/// Every input and ratio uses the same trial streams (seed, trial), so neighbouring
+/// ratios differ by the noise, not by the luck of the draws.
+public final class SweepRun {
+    public let model: DynamicsModel
+    public let inputs: [DynamicsInput]
+    public let ratios: [Float]
+    public let parameters: DynamicsParameters
+    private let trajectory: Trajectory
+
+    public init(model: DynamicsModel, inputs: [DynamicsInput], ratios: [Float], parameters: DynamicsParameters, kernel: ChainKernel? = nil) throws {
+        guard !inputs.isEmpty else { throw DynamicsError("a sweep needs at least one input") }
+        guard !ratios.isEmpty else { throw DynamicsError("a sweep needs at least one noise ratio") }
+        guard !parameters.meanImage, !parameters.projection, !parameters.memory else {
+            throw DynamicsError("a sweep reports minima only: mean images, projections and memories are for dynamics runs")
+        }
+        for r in ratios { _ = try NoiseModel(kind: parameters.noise.kind, ratio: r) }
+        try parameters.validate()
+        for input in inputs { try DynamicsRun.check(input: input, model: model, parameters: parameters, memory: nil) }
+        self.model = model
+        self.inputs = inputs
+        self.ratios = ratios
+        self.parameters = parameters
+        let kernel = kernel ?? GibbsKernel(sampleImage: parameters.image == .sample, sampleLatent: parameters.latent == .sample)
+        trajectory = Trajectory(model: model, trials: parameters.trials, kernel: kernel)
+    }
+
+    public var startRecord: StartRecord {
+        let references = ReferenceSet(model: model, input: inputs[0])
+        return StartRecord(model: model.id, experiment: "sweep", kernel: trajectory.kernel.name, latentSize: model.architecture.latentSize,
+                           parameters: parameters, noiseRatios: ratios, inputs: inputs.map(\.info), references: references.infos,
+                           classReferences: references.classReferences.map { references.infos[$0].id },
+                           classNames: model.bundle.description.classNames)
+    }
+
+    /// Emits the start record, one point record per (input, ratio), input after input, then
+    /// a summary or an error record. `progress` gets the number of points done.
+    @discardableResult
+    public func run(isCancelled: () -> Bool = { false }, progress: (Int) -> Void = { _ in },
+                    emit: (DynamicsRecord) -> Void) -> DynamicsRecord {
+        emit(.start(startRecord))
+        var stages = [[Int?]](repeating: [], count: inputs.count)
+        var completed = 0
+        let last: DynamicsRecord
+        do {
+            points: for (i, input) in inputs.enumerated() {
+                let references = ReferenceSet(model: model, input: input)
+                let ladder = StageLadder(model: model, references: references, label: input.label)
+                for ratio in ratios {
+                    var p = parameters
+                    p.noise.ratio = ratio
+                    let outcome = try trajectory.run(input: input, references: references, parameters: p, isCancelled: isCancelled) { _ in }
+                    if outcome.cancelled { break points }
+                    let stage = ladder?.stage(outcome.minimum)
+                    stages[i].append(stage?.stage)
+                    emit(.point(PointRecord(model: model.id, input: i, ratio: ratio, minimum: outcome.minimum, minimumStep: outcome.minimumStep,
+                                            stage: stage?.stage, stageReference: stage.map { references.infos[$0.reference].id })))
+                    completed += 1
+                    progress(completed)
+                }
+            }
+            last = .summary(summary(stages: stages, completed: completed))
+        } catch {
+            last = .error(ErrorRecord(model: model.id, message: "\(error)"))
+        }
+        emit(last)
+        return last
+    }
+
+    private func summary(stages: [[Int?]], completed: Int) -> SummaryRecord {
+        let rungs = stages.joined().compactMap { $0 }.max() ?? 0
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: rungs), count: ratios.count)
+        for row in stages {
+            for (k, stage) in row.enumerated() { if let stage { counts[k][stage - 1] += 1 } }
+        }
+        let changes = stages.map { row in
+            row.indices.dropFirst().compactMap { k -> StageChange? in
+                guard let a = row[k - 1], let b = row[k], a != b else { return nil }
+                return StageChange(after: ratios[k - 1], at: ratios[k], from: a, to: b)
+            }
+        }
+        var summary = SummaryRecord(model: model.id, done: completed == inputs.count * ratios.count, completed: completed)
+        summary.stageCounts = counts
+        summary.stageChanges = changes
+        return summary
+    }
+}

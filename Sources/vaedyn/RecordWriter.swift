@@ -1,0 +1,48 @@
+import Dynamics
+import Foundation
+
+/// Writes records to stdout as NDJSON, or as CSV rows (one per step or point, with a
+/// header built from the start record's references).
+final class RecordWriter {
+    enum Format: String, CaseIterable { case ndjson, csv }
+
+    private let format: Format
+    private let out = FileHandle.standardOutput
+    private var references: [String] = []
+    private var classes: [String] = []
+    private var labels: [String] = []
+
+    init(format: Format) {
+        self.format = format
+    }
+
+    func write(_ record: DynamicsRecord) {
+        switch format {
+        case .ndjson: out.write(record.jsonLine())
+        case .csv: if let line = csvLine(record) { out.write(Data((line + "\n").utf8)) }
+        }
+    }
+
+    private func csvLine(_ record: DynamicsRecord) -> String? {
+        switch record {
+        case .start(let s):
+            references = s.references.map(\.id)
+            classes = s.classReferences
+            labels = s.inputs.map { $0.label.map(String.init) ?? "" }
+            if s.experiment == "sweep" {
+                return (["input", "label", "ratio", "stage", "stage_reference"] + references.flatMap { ["min_\($0)", "t_\($0)"] }).joined(separator: ",")
+            }
+            return (["t", "nearest"] + references.flatMap { ["d_\($0)", "se_\($0)"] } + classes.map { "share_\($0)" }).joined(separator: ",")
+        case .step(let s):
+            var fields = ["\(s.t)", s.nearest]
+            for r in references.indices { fields += ["\(s.distance[r])", s.standardError.map { "\($0[r])" } ?? ""] }
+            return (fields + s.classShares.map { "\($0)" }).joined(separator: ",")
+        case .point(let p):
+            var fields = ["\(p.input)", labels[p.input], "\(p.ratio)", p.stage.map(String.init) ?? "", p.stageReference ?? ""]
+            for r in references.indices { fields += ["\(p.minimum[r])", "\(p.minimumStep[r])"] }
+            return fields.joined(separator: ",")
+        case .summary, .error:
+            return nil
+        }
+    }
+}
