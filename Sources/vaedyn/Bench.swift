@@ -16,19 +16,24 @@ struct Bench: ParsableCommand {
         guard steps > 0, repetitions > 0 else { throw ValidationError("--steps and --repetitions must be positive") }
     }
 
+    enum Part: String, ExpressibleByArgument, CaseIterable { case training, chains }
+
+    @Option(help: "Measure only this part (training or chains).") var only: Part?
+
     func run() throws {
         let a = Architecture.paper
-        var ours: [String: Double] = [:]
-        ours["train_img_per_s_median"] = median((0..<repetitions).map { _ in trainingRate(a) })
-        for chains in [500, 1] {
-            let stepsPerRun = chains == 1 ? 3000 : 100
-            ours["chain_steps_per_s_\(chains)"] = median((0..<repetitions).map { _ in chainRate(a, chains: chains, steps: stepsPerRun) })
-        }
-        let train = ours["train_img_per_s_median"]!, chain500 = ours["chain_steps_per_s_500"]!, chain1 = ours["chain_steps_per_s_1"]!
         print("vaedyn (\(a), \(Parallel.threads) threads)")
-        print(String(format: "  training:        %8.0f images/s at batch 100   %6.1f GFLOP/s dense-equivalent", train, train * a.flopsPerTrainingImage / 1e9))
-        print(String(format: "  chains x500:     %8.0f chain-steps/s          %6.1f GFLOP/s dense-equivalent", chain500, chain500 * a.flopsPerChainStep / 1e9))
-        print(String(format: "  one chain:       %8.0f chain-steps/s", chain1))
+        var train = Double.nan, chain500 = Double.nan, chain1 = Double.nan
+        if only != .chains {
+            train = median((0..<repetitions).map { _ in trainingRate(a) })
+            print(String(format: "  training:        %8.0f images/s at batch 100   %6.1f GFLOP/s dense-equivalent", train, train * a.flopsPerTrainingImage / 1e9))
+        }
+        if only != .training {
+            chain500 = median((0..<repetitions).map { _ in chainRate(a, chains: 500, steps: 100) })
+            print(String(format: "  chains x500:     %8.0f chain-steps/s          %6.1f GFLOP/s dense-equivalent", chain500, chain500 * a.flopsPerChainStep / 1e9))
+            chain1 = median((0..<repetitions).map { _ in chainRate(a, chains: 1, steps: 3000) })
+            print(String(format: "  one chain:       %8.0f chain-steps/s", chain1))
+        }
         guard let peers else { return }
         for (name, script, env) in [("PyTorch", "vae_torch.py", [:]), ("JAX", "vae_jax.py", [:]), ("numpy", "vae_numpy.py", [:]),
                                     ("PyTorch 1 chain", "vae_torch.py", ["PEER_CHAINS": "1"]), ("JAX 1 chain", "vae_jax.py", ["PEER_CHAINS": "1"])] {

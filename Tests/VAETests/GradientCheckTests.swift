@@ -17,8 +17,7 @@ final class GradientCheckTests: XCTestCase {
         for dense in [false, true] {
             let c = TinyCase()
             let ws = c.workspace()
-            let g = Parameters(c.parameters.architecture)
-            Network(parameters: c.parameters).lossAndGradients(c.x.pointer, rows: c.rows, workspace: ws, gradients: g, dense: dense)
+            let g = batchGradient(Network(parameters: c.parameters), c.x.pointer, rows: c.rows, workspace: ws, dense: dense)
             var reference = ReferenceVAE(c.parameters)
             let h = 1e-5
             for block in Parameters.Block.allCases {
@@ -45,10 +44,25 @@ final class GradientCheckTests: XCTestCase {
         let c = TinyCase(architecture: Architecture(inputSize: 64, hiddenSize: 40, latentSize: 6), rows: 9)
         var results: [[Float]] = []
         for dense in [false, true] {
-            let g = Parameters(c.parameters.architecture)
-            Network(parameters: c.parameters).lossAndGradients(c.x.pointer, rows: c.rows, workspace: c.workspace(), gradients: g, dense: dense)
+            let g = batchGradient(Network(parameters: c.parameters), c.x.pointer, rows: c.rows, workspace: c.workspace(), dense: dense)
             results.append(g.storage.array)
         }
         for (s, d) in zip(results[0], results[1]) { XCTAssertEqual(s, d, accuracy: 1e-5) }
+    }
+
+    /// Shards of a batch must add up to the gradient of the whole batch computed at once.
+    func testShardedGradientEqualsUnsharded() {
+        let c = TinyCase(architecture: Architecture(inputSize: 50, hiddenSize: 30, latentSize: 4), rows: 40)
+        var sharded = Network(parameters: c.parameters)
+        sharded.shardLimit = 3
+        var single = sharded
+        single.shardLimit = 1
+        XCTAssertEqual(sharded.shards(rows: c.rows).count, 3)
+        let a = batchGradient(sharded, c.x.pointer, rows: c.rows, workspace: c.workspace())
+        let b = batchGradient(single, c.x.pointer, rows: c.rows, workspace: c.workspace())
+        var worst: Float = 0
+        for i in 0..<a.count { worst = max(worst, abs(a.storage[i] - b.storage[i])) }
+        XCTAssertLessThan(worst, 1e-5)
+        XCTAssertGreaterThan(b.storage.array.map(abs).max()!, 1e-3)
     }
 }

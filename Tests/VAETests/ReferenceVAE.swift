@@ -117,8 +117,20 @@ struct TinyCase {
     }
 
     func workspace() -> Workspace {
-        let ws = Workspace(parameters.architecture, capacity: rows)
+        let ws = Workspace(parameters.architecture, capacity: rows, shards: 3)
         for i in 0..<eps.count { ws.noise[i] = eps[i] }
         return ws
     }
+}
+
+/// The batch gradient: the sum of the per-shard gradients that `lossAndGradients` writes.
+func batchGradient(_ network: Network, _ x: UnsafePointer<Float>, rows: Int, workspace: Workspace, dense: Bool = false) -> Parameters {
+    let a = network.architecture
+    let shards = network.shards(rows: rows).map { _ in Parameters(a) }
+    network.lossAndGradients(x, rows: rows, workspace: workspace, gradients: shards, dense: dense)
+    let total = Parameters(a)
+    for g in shards {
+        for i in 0..<total.count { total.storage[i] += g.storage[i] }
+    }
+    return total
 }

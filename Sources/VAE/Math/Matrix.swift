@@ -9,16 +9,13 @@ public enum Matrix {
         into c: UnsafeMutablePointer<Float>, ldc: Int,
         m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
     ) {
+        // Touching Parallel.threads pins OpenBLAS to one thread before its first product.
+        _ = Parallel.threads
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,
             transposeB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
-
-    /// Sets the number of threads OpenBLAS uses for every later product.
-    public static func setThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(max(1, n)))
     }
 
     /// y[j] = beta * y[j] + sum over rows i of x[i * stride + j], for j < columns.

@@ -2,24 +2,27 @@
 ///
 /// Chain and training inputs are binary and about 13-20 % ones, so the first layer's
 /// product becomes a sum of the weight rows of the active pixels: several times fewer
-/// operations than a dense product.
-public struct BinaryRows: Sendable {
-    public private(set) var rowStarts: [Int32]
-    public private(set) var columns: [Int32]
+/// operations than a dense product. A class, so that each shard of a batch fills its own.
+public final class BinaryRows: @unchecked Sendable {
+    public private(set) var rowStarts: [Int32] = [0]
+    public private(set) var columns: [Int32] = []
+    /// False when the last rebuild met a value other than 0 or 1.
+    public private(set) var isValid = false
+
+    public init() {}
 
     public var rows: Int { rowStarts.count - 1 }
 
-    public init() {
-        rowStarts = [0]
-        columns = []
-    }
+    /// Marks the rows as not describing the current input (it went the dense way).
+    public func invalidate() { isValid = false }
 
-    /// Rebuilds from a dense batch; returns false (leaving self unusable) if any value is
-    /// neither 0 nor 1.
-    public mutating func rebuild(from x: UnsafePointer<Float>, rows: Int, columns width: Int) -> Bool {
+    /// Rebuilds from `rows` dense rows; returns false if any value is neither 0 nor 1.
+    @discardableResult
+    public func rebuild(from x: UnsafePointer<Float>, rows: Int, columns width: Int) -> Bool {
         rowStarts.removeAll(keepingCapacity: true)
         columns.removeAll(keepingCapacity: true)
         rowStarts.append(0)
+        isValid = false
         for r in 0..<rows {
             let row = x + r * width
             for c in 0..<width {
@@ -28,11 +31,7 @@ public struct BinaryRows: Sendable {
             }
             rowStarts.append(Int32(columns.count))
         }
+        isValid = true
         return true
-    }
-
-    public var density: Double {
-        guard rows > 0 else { return 0 }
-        return Double(columns.count) / Double(rows)
     }
 }

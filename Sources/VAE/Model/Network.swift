@@ -1,8 +1,12 @@
 /// The VAE's computations over a batch, composed from the layer functions.
 ///
-/// Every function reads inputs and writes results in a `Workspace`; none allocates.
+/// Every function reads inputs and writes results in a `Workspace`; none allocates. A
+/// batch is cut into shards of rows that run concurrently (see `Parallel`); each shard
+/// works on its own rows of the workspace buffers.
 public struct Network: Sendable {
     public let parameters: Parameters
+    /// At most this many shards per batch; 1 runs everything on the calling thread.
+    public var shardLimit = Parallel.threads
 
     public init(parameters: Parameters) {
         self.parameters = parameters
@@ -10,43 +14,61 @@ public struct Network: Sendable {
 
     public var architecture: Architecture { parameters.architecture }
 
+    /// How `rows` rows are split; `lossAndGradients` needs one gradient buffer per shard.
+    public func shards(rows: Int) -> [Range<Int>] {
+        Parallel.shards(rows, limit: shardLimit)
+    }
+
+    private func shards(rows: Int, _ ws: Workspace) -> [Range<Int>] {
+        precondition(rows <= ws.capacity, "\(rows) rows in a workspace for \(ws.capacity)")
+        let split = shards(rows: rows)
+        precondition(split.count <= ws.binaryShards.count, "the workspace was made for fewer shards than shardLimit")
+        return split
+    }
+
     /// Encoder: writes h1 and [mu | logvar] for `rows` inputs (rows x D). Binary inputs take
     /// the sparse first layer unless `dense` is set (the reference for tests).
     public func encode(_ x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, dense: Bool = false) {
-        precondition(rows <= ws.capacity)
-        let a = architecture, p = parameters
-        let h1 = ws.encoderHidden.pointer
-        if !dense && ws.binaryInput.rebuild(from: x, rows: rows, columns: a.inputSize) {
-            DenseLayer.forward(binary: ws.binaryInput, weight: p.w1, bias: p.b1, outputs: a.hiddenSize, into: h1)
-        } else {
-            ws.binaryInput = BinaryRows()
-            DenseLayer.forward(x, rows: rows, inputs: a.inputSize, weight: p.w1, bias: p.b1, outputs: a.hiddenSize, into: h1)
+        let s = UnsafeSendable(x)
+        Parallel.forEachShard(shards(rows: rows, ws)) { i, range in
+            encodeShard(s.value, range, ws, ws.binaryShards[i], dense: dense)
         }
-        TanhLayer.forward(h1, count: rows * a.hiddenSize)
-        DenseLayer.forward(h1, rows: rows, inputs: a.hiddenSize, weight: p.w2, bias: p.b2, outputs: 2 * a.latentSize,
-                           into: ws.encoderOutput.pointer)
     }
 
     /// Decoder: writes h3 and the logits for the `rows` codes in `ws.latent`.
     public func decode(rows: Int, workspace ws: Workspace) {
-        let a = architecture, p = parameters
-        let h3 = ws.decoderHidden.pointer
-        DenseLayer.forward(ws.latent.pointer, rows: rows, inputs: a.latentSize, weight: p.w3, bias: p.b3, outputs: a.hiddenSize, into: h3)
-        TanhLayer.forward(h3, count: rows * a.hiddenSize)
-        DenseLayer.forward(h3, rows: rows, inputs: a.hiddenSize, weight: p.w4, bias: p.b4, outputs: a.inputSize, into: ws.logits.pointer)
+        Parallel.forEachShard(shards(rows: rows, ws)) { _, range in decodeShard(range, ws) }
     }
 
     /// The negative ELBO of each row with one reparameterised sample drawn with the noise
     /// already in `ws.noise`: writes ws.reconstruction and ws.kl, returns their batch means.
     @discardableResult
     public func loss(_ x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, dense: Bool = false) -> (reconstruction: Double, kl: Double) {
-        let z = architecture.latentSize
-        encode(x, rows: rows, workspace: ws, dense: dense)
-        GaussianLatent.sample(encoderOutput: ws.encoderOutput.pointer, noise: ws.noise.pointer, rows: rows, latent: z, into: ws.latent.pointer)
-        decode(rows: rows, workspace: ws)
-        BernoulliOutput.negativeLogLikelihood(logits: ws.logits.pointer, targets: x, rows: rows, columns: architecture.inputSize,
-                                              into: ws.reconstruction.pointer)
-        GaussianLatent.klDivergence(encoderOutput: ws.encoderOutput.pointer, rows: rows, latent: z, into: ws.kl.pointer)
+        let s = UnsafeSendable(x)
+        Parallel.forEachShard(shards(rows: rows, ws)) { i, range in
+            lossShard(s.value, range, ws, ws.binaryShards[i], dense: dense)
+        }
+        return means(rows: rows, ws)
+    }
+
+    /// Loss (batch mean of the negative ELBO) and its gradient with respect to every
+    /// parameter. Shard i writes its share of the gradient over `gradients[i]`; the batch
+    /// gradient is their sum (Adam adds them as it reads them).
+    @discardableResult
+    public func lossAndGradients(
+        _ x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, gradients: [Parameters], dense: Bool = false
+    ) -> (reconstruction: Double, kl: Double) {
+        let split = shards(rows: rows, ws)
+        precondition(gradients.count == split.count, "one gradient buffer per shard")
+        let s = UnsafeSendable(x)
+        Parallel.forEachShard(split) { i, range in
+            lossShard(s.value, range, ws, ws.binaryShards[i], dense: dense)
+            backwardShard(s.value, range, ws, ws.binaryShards[i], scale: 1 / Float(rows), into: gradients[i])
+        }
+        return means(rows: rows, ws)
+    }
+
+    private func means(rows: Int, _ ws: Workspace) -> (reconstruction: Double, kl: Double) {
         var rec = 0.0, kl = 0.0
         for r in 0..<rows {
             rec += Double(ws.reconstruction[r])
@@ -55,43 +77,77 @@ public struct Network: Sendable {
         return (rec / Double(rows), kl / Double(rows))
     }
 
-    /// Loss (batch mean of the negative ELBO) and its gradient with respect to every
-    /// parameter, written over `gradients`.
-    @discardableResult
-    public func lossAndGradients(
-        _ x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, gradients g: Parameters, dense: Bool = false
-    ) -> (reconstruction: Double, kl: Double) {
-        let result = loss(x, rows: rows, workspace: ws, dense: dense)
+    // MARK: One shard
+
+    private func encodeShard(_ x: UnsafePointer<Float>, _ range: Range<Int>, _ ws: Workspace, _ binary: BinaryRows, dense: Bool) {
+        let a = architecture, p = parameters
+        let n = range.count, first = range.lowerBound
+        let input = x + first * a.inputSize
+        let h1 = ws.encoderHidden.pointer + first * a.hiddenSize
+        if !dense && binary.rebuild(from: input, rows: n, columns: a.inputSize) {
+            DenseLayer.forward(binary: binary, weight: p.w1, bias: p.b1, outputs: a.hiddenSize, into: h1)
+        } else {
+            binary.invalidate()
+            DenseLayer.forward(input, rows: n, inputs: a.inputSize, weight: p.w1, bias: p.b1, outputs: a.hiddenSize, into: h1)
+        }
+        TanhLayer.forward(h1, count: n * a.hiddenSize)
+        DenseLayer.forward(h1, rows: n, inputs: a.hiddenSize, weight: p.w2, bias: p.b2, outputs: 2 * a.latentSize,
+                           into: ws.encoderOutput.pointer + first * 2 * a.latentSize)
+    }
+
+    private func decodeShard(_ range: Range<Int>, _ ws: Workspace) {
+        let a = architecture, p = parameters
+        let n = range.count, first = range.lowerBound
+        let h3 = ws.decoderHidden.pointer + first * a.hiddenSize
+        DenseLayer.forward(ws.latent.pointer + first * a.latentSize, rows: n, inputs: a.latentSize, weight: p.w3, bias: p.b3,
+                           outputs: a.hiddenSize, into: h3)
+        TanhLayer.forward(h3, count: n * a.hiddenSize)
+        DenseLayer.forward(h3, rows: n, inputs: a.hiddenSize, weight: p.w4, bias: p.b4, outputs: a.inputSize,
+                           into: ws.logits.pointer + first * a.inputSize)
+    }
+
+    private func lossShard(_ x: UnsafePointer<Float>, _ range: Range<Int>, _ ws: Workspace, _ binary: BinaryRows, dense: Bool) {
+        let a = architecture, z = a.latentSize
+        let n = range.count, first = range.lowerBound
+        encodeShard(x, range, ws, binary, dense: dense)
+        let e = ws.encoderOutput.pointer + first * 2 * z
+        GaussianLatent.sample(encoderOutput: e, noise: ws.noise.pointer + first * z, rows: n, latent: z, into: ws.latent.pointer + first * z)
+        decodeShard(range, ws)
+        BernoulliOutput.negativeLogLikelihood(logits: ws.logits.pointer + first * a.inputSize, targets: x + first * a.inputSize,
+                                              rows: n, columns: a.inputSize, into: ws.reconstruction.pointer + first)
+        GaussianLatent.klDivergence(encoderOutput: e, rows: n, latent: z, into: ws.kl.pointer + first)
+    }
+
+    /// Backward pass of one shard after `lossShard`, with the batch's 1/rows as `scale`.
+    private func backwardShard(_ xAll: UnsafePointer<Float>, _ range: Range<Int>, _ ws: Workspace, _ binary: BinaryRows,
+                               scale: Float, into g: Parameters) {
         let a = architecture, p = parameters
         let d = a.inputSize, h = a.hiddenSize, z = a.latentSize
-        let scale = 1 / Float(rows)
+        let n = range.count, first = range.lowerBound
+        let x = xAll + first * d
+        let h1 = ws.encoderHidden.pointer + first * h, h3 = ws.decoderHidden.pointer + first * h
+        let e = ws.encoderOutput.pointer + first * 2 * z
+        let dl = ws.logitsGradient.pointer + first * d
+        let dh = ws.hiddenGradient.pointer + first * h
+        let dz = ws.latentGradient.pointer + first * z
+        let de = ws.encoderOutputGradient.pointer + first * 2 * z
 
-        let dl = ws.logitsGradient.pointer
-        BernoulliOutput.backward(logits: ws.logits.pointer, targets: x, count: rows * d, scale: scale, into: dl)
-        DenseLayer.backwardParameters(ws.decoderHidden.pointer, rows: rows, inputs: h, outputGradient: dl, outputs: d,
-                                      weightGradient: g.w4, biasGradient: g.b4)
-        let dh = ws.hiddenGradient.pointer
-        DenseLayer.backwardInput(outputGradient: dl, rows: rows, outputs: d, weight: p.w4, inputs: h, into: dh)
-        TanhLayer.backward(activation: ws.decoderHidden.pointer, gradient: dh, count: rows * h)
-        DenseLayer.backwardParameters(ws.latent.pointer, rows: rows, inputs: z, outputGradient: dh, outputs: h,
+        BernoulliOutput.backward(logits: ws.logits.pointer + first * d, targets: x, count: n * d, scale: scale, into: dl)
+        DenseLayer.backwardParameters(h3, rows: n, inputs: h, outputGradient: dl, outputs: d, weightGradient: g.w4, biasGradient: g.b4)
+        DenseLayer.backwardInput(outputGradient: dl, rows: n, outputs: d, weight: p.w4, inputs: h, into: dh)
+        TanhLayer.backward(activation: h3, gradient: dh, count: n * h)
+        DenseLayer.backwardParameters(ws.latent.pointer + first * z, rows: n, inputs: z, outputGradient: dh, outputs: h,
                                       weightGradient: g.w3, biasGradient: g.b3)
-        let dz = ws.latentGradient.pointer
-        DenseLayer.backwardInput(outputGradient: dh, rows: rows, outputs: h, weight: p.w3, inputs: z, into: dz)
-
-        let de = ws.encoderOutputGradient.pointer
-        GaussianLatent.backward(latentGradient: dz, encoderOutput: ws.encoderOutput.pointer, noise: ws.noise.pointer,
-                                rows: rows, latent: z, klWeight: scale, into: de)
-        DenseLayer.backwardParameters(ws.encoderHidden.pointer, rows: rows, inputs: h, outputGradient: de, outputs: 2 * z,
-                                      weightGradient: g.w2, biasGradient: g.b2)
-        DenseLayer.backwardInput(outputGradient: de, rows: rows, outputs: 2 * z, weight: p.w2, inputs: h, into: dh)
-        TanhLayer.backward(activation: ws.encoderHidden.pointer, gradient: dh, count: rows * h)
-        if ws.binaryInput.rows == rows {
-            DenseLayer.backwardParameters(binary: ws.binaryInput, inputs: d, outputGradient: dh, outputs: h,
-                                          weightGradient: g.w1, biasGradient: g.b1)
+        DenseLayer.backwardInput(outputGradient: dh, rows: n, outputs: h, weight: p.w3, inputs: z, into: dz)
+        GaussianLatent.backward(latentGradient: dz, encoderOutput: e, noise: ws.noise.pointer + first * z,
+                                rows: n, latent: z, klWeight: scale, into: de)
+        DenseLayer.backwardParameters(h1, rows: n, inputs: h, outputGradient: de, outputs: 2 * z, weightGradient: g.w2, biasGradient: g.b2)
+        DenseLayer.backwardInput(outputGradient: de, rows: n, outputs: 2 * z, weight: p.w2, inputs: h, into: dh)
+        TanhLayer.backward(activation: h1, gradient: dh, count: n * h)
+        if binary.isValid {
+            DenseLayer.backwardParameters(binary: binary, inputs: d, outputGradient: dh, outputs: h, weightGradient: g.w1, biasGradient: g.b1)
         } else {
-            DenseLayer.backwardParameters(x, rows: rows, inputs: d, outputGradient: dh, outputs: h,
-                                          weightGradient: g.w1, biasGradient: g.b1)
+            DenseLayer.backwardParameters(x, rows: n, inputs: d, outputGradient: dh, outputs: h, weightGradient: g.w1, biasGradient: g.b1)
         }
-        return result
     }
 }

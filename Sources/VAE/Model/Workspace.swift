@@ -25,9 +25,11 @@ public final class Workspace: @unchecked Sendable {
     let hiddenGradient: FloatBuffer
     let latentGradient: FloatBuffer
     let encoderOutputGradient: FloatBuffer
-    public var binaryInput = BinaryRows()
+    /// The binary form of each shard's input rows (see `Parallel`).
+    public let binaryShards: [BinaryRows]
 
-    public init(_ architecture: Architecture, capacity: Int) {
+    /// `shards` is the most shards a `Network` may cut a batch into (its `shardLimit`).
+    public init(_ architecture: Architecture, capacity: Int, shards: Int = Parallel.threads) {
         self.architecture = architecture
         self.capacity = capacity
         let d = architecture.inputSize, h = architecture.hiddenSize, z = architecture.latentSize
@@ -43,5 +45,6 @@ public final class Workspace: @unchecked Sendable {
         hiddenGradient = FloatBuffer(count: capacity * h)
         latentGradient = FloatBuffer(count: capacity * z)
         encoderOutputGradient = FloatBuffer(count: capacity * 2 * z)
+        binaryShards = (0..<max(1, shards)).map { _ in BinaryRows() }
     }
 }

@@ -51,7 +51,8 @@ public final class Trainer: @unchecked Sendable {
     private let train: ImageSet
     private let test: FloatBuffer?
     private let testCount: Int
-    private let gradients: Parameters
+    /// One gradient buffer per shard of a batch.
+    private let gradients: [Parameters]
     private let workspace: Workspace
     private let batch: FloatBuffer
     private let binarizer = Binarizer()
@@ -66,7 +67,7 @@ public final class Trainer: @unchecked Sendable {
         self.test = test.map { Binarizer().binarize($0, seed: Self.testBinarisationSeed) }
         testCount = test?.count ?? 0
         optimizer = Adam(count: parameters.count, learningRate: options.learningRate)
-        gradients = Parameters(parameters.architecture)
+        gradients = network.shards(rows: options.batchSize).map { _ in Parameters(parameters.architecture) }
         workspace = Workspace(parameters.architecture, capacity: max(options.batchSize, 500))
         batch = FloatBuffer(count: options.batchSize * parameters.architecture.inputSize)
     }
@@ -113,7 +114,7 @@ public final class Trainer: @unchecked Sendable {
                 rng.fillGaussian(workspace.noise.pointer, count: b * network.architecture.latentSize)
                 let (rec, kl) = network.lossAndGradients(batch.pointer, rows: b, workspace: workspace, gradients: gradients)
                 optimizer.learningRate = options.learningRate(atEpochFraction: Double(epoch) + Double(k) / Double(batches))
-                optimizer.update(network.parameters.storage, gradients: gradients.storage)
+                optimizer.update(network.parameters.storage, gradients: gradients.map(\.storage))
                 epochLoss += rec + kl
                 epochBatches += 1
                 position.batch += 1
@@ -143,6 +144,4 @@ public final class Trainer: @unchecked Sendable {
     func testNegativeELBO(_ images: FloatBuffer) -> Double {
         Evaluator(network: network).negativeELBO(images: images, count: testCount, seed: Self.testBinarisationSeed)
     }
-
-    public var gradientBuffer: Parameters { gradients }
 }
