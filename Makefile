@@ -19,6 +19,7 @@ run: build data
 test: setup
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
+	scripts/fuzz-http 200000
 
 bench: build
 	$(BIN)/vaedyn bench

@@ -18,6 +18,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
+        // PNG and PGM decoding and the MNIST normalisation of any image (used by the CLI and the service).
+        .target(name: "Imaging", dependencies: ["CPNG"]),
         .target(name: "VAE", dependencies: ["CBLAS", "CZlib"], swiftSettings: numericFlags),
         .target(name: "Dynamics", dependencies: ["VAE"], swiftSettings: numericFlags),
         .target(name: "HTTP", dependencies: ["CZlib"]),
@@ -31,6 +34,7 @@ let package = Package(
             ],
             swiftSettings: numericFlags
         ),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG"]),
         .testTarget(name: "VAETests", dependencies: ["VAE"], resources: [.copy("Fixtures")], swiftSettings: numericFlags),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "VAE"], swiftSettings: numericFlags),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CZlib"], resources: [.copy("Corpus")]),
