@@ -1,0 +1,58 @@
+import Dynamics
+import Foundation
+import VAE
+
+/// Fig 2b over a population: every input's dynamics run reduced to the numbers the
+/// paper's claims are about, measured against the input's own class concept.
+struct PopulationDynamics {
+    struct InputResult {
+        var approachesEveryClass: Bool
+        var start: Float, first: Float, minimum: Float, last: Float
+        var minimumStep: Int
+        /// The minimum comes at 1 <= t <= 10 and the last distance exceeds it by more than 2 standard errors.
+        var passesBy: Bool
+        var ownShare: [Int: Float]
+        var finalShares: [Float]
+    }
+
+    static let shareSteps = [1, 10]
+
+    let inputs: [InputResult]
+    let steps: Int
+
+    init(model: DynamicsModel, inputs: [DynamicsInput], parameters: DynamicsParameters, isCancelled: () -> Bool, progress: (Int) -> Void) throws {
+        var results: [InputResult] = []
+        for input in inputs {
+            let run = try DynamicsRun(model: model, input: input, parameters: parameters)
+            var steps: [StepRecord] = []
+            let last = run.run(isCancelled: isCancelled) { if case .step(let s) = $0 { steps.append(s) } }
+            guard case .summary(let summary) = last, summary.done else { throw CLIError("stopped before the end of the Fig 2b runs") }
+            let own = model.classConcept(label: input.label!)!
+            let classes = model.classConcepts
+            let d = steps.map { $0.distance[own] }
+            let m = d.indices.min { d[$0] < d[$1] }!
+            let finalError = steps.last!.standardError?[own] ?? 0
+            var shares: [Int: Float] = [:]
+            for t in Self.shareSteps + [parameters.steps] where t < steps.count { shares[t] = steps[t].classShares[classes.firstIndex(of: own)!] }
+            results.append(InputResult(
+                approachesEveryClass: classes.allSatisfy { steps[1].distance[$0] < steps[0].distance[$0] },
+                start: d[0], first: d[1], minimum: d[m], last: d.last!, minimumStep: m,
+                passesBy: (1...10).contains(m) && d.last! - d[m] > 2 * finalError, ownShare: shares, finalShares: steps.last!.classShares))
+            progress(results.count)
+        }
+        self.inputs = results
+        steps = parameters.steps
+    }
+
+    func count(_ predicate: (InputResult) -> Bool) -> Int { inputs.filter(predicate).count }
+
+    func mean(_ value: (InputResult) -> Float) -> Float { inputs.map(value).reduce(0, +) / Float(max(inputs.count, 1)) }
+
+    var medianMinimumStep: Int { inputs.map(\.minimumStep).sorted()[inputs.count / 2] }
+
+    /// Mean over inputs of the share of trials nearest each class concept at the last step.
+    var finalShares: [Float] {
+        let n = inputs.first?.finalShares.count ?? 0
+        return (0..<n).map { k in mean { $0.finalShares[k] } }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Dynamics
+import Foundation
+import VAE
+
+struct ReproduceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reproduce",
+        abstract: "Run Fig 2b and Fig 3 over the model's exemplars under both x modes and write docs/reproduction.md.",
+        discussion: "Inputs are the test images stored in the model file, so no data is needed. Takes minutes; progress on stderr.")
+
+    @Option(help: "Model file (.vaem).") var model = "models/mnist-default.vaem"
+    @Option(help: "Output Markdown file.") var out = "docs/reproduction.md"
+    @Option(name: .customLong("per-class"), help: "Inputs per class (the model's exemplars, the first test images of each class).") var perClass = 10
+    @Option(help: "Seed of every run.") var seed: UInt64 = 1
+    @Option(help: "Noise ratio of the Fig 2b runs (replace noise).") var noise: Float = 0.2
+    @Option(help: "Trials of each Fig 2b run.") var trials = 100
+    @Option(help: "Steps of each Fig 2b run.") var steps = 50
+    @Option(name: .customLong("sweep-trials"), help: "Trials of each Fig 3 point.") var sweepTrials = 30
+    @Option(name: .customLong("sweep-steps"), help: "Steps of each Fig 3 point (the minimum is over 0...steps).") var sweepSteps = 30
+    @Option(name: .customLong("early-window"), help: "Last step of the early-window variant of Fig 3.") var earlyWindow = 10
+    @Option(help: "Noise ratios of Fig 3, FROM:TO:STEP.") var grid = "0:1:0.1"
+
+    func run() throws {
+        let bundle = try reporting(model) { try ModelBundle(contentsOf: URL(fileURLWithPath: model)) }
+        let dynamicsModel = try reporting(model) { try DynamicsModel(bundle: bundle) }
+        let classes = Array(0..<bundle.description.classNames.count)
+        let inputs = try reporting("inputs") { try DynamicsInput.exemplars(of: dynamicsModel, labels: classes, perClass: perClass) }
+        let ratios = try reporting("--grid") { try NoiseGrid.parse(grid) }
+        guard earlyWindow >= 1, earlyWindow < sweepSteps else { throw ValidationError("--early-window must be in 1..<--sweep-steps") }
+        let progress = Progress()
+        let cancelled = { Interrupt.shared.isRequested }
+        let started = Date()
+
+        func parameters(_ image: DynamicsParameters.Draw, steps: Int, trials: Int) throws -> DynamicsParameters {
+            var p = DynamicsParameters()
+            p.seed = seed
+            p.steps = steps
+            p.trials = trials
+            p.image = image
+            p.noise = try NoiseModel(kind: .replace, ratio: noise)
+            return p
+        }
+        func phase<T>(_ name: String, total: Int, _ body: (@escaping (Int) -> Void) throws -> T) throws -> T {
+            let t0 = Date()
+            progress.line(name)
+            let result = try body { done in
+                let rate = Double(done) / max(Date().timeIntervalSince(t0), 1e-9)
+                progress.update("\(name): \(done)/\(total)  ETA \(formatDuration(Double(total - done) / rate))", fraction: Double(done) / Double(total))
+            }
+            progress.line(String(format: "  %.0f s", Date().timeIntervalSince(t0)))
+            return result
+        }
+
+        var report = ReproductionReport(model: bundle, inputs: inputs.count, perClass: perClass, seed: seed, noise: noise, trials: trials, steps: steps,
+                                        sweepTrials: sweepTrials, sweepSteps: sweepSteps, earlyWindow: earlyWindow, grid: grid, ratios: ratios)
+        for image in DynamicsParameters.Draw.allCases {
+            report.dynamics[image] = try phase("Fig 2b, x \(image): \(inputs.count) inputs x \(trials) trials x \(steps) steps", total: inputs.count) {
+                try PopulationDynamics(model: dynamicsModel, inputs: inputs, parameters: parameters(image, steps: steps, trials: trials),
+                                       isCancelled: cancelled, progress: $0)
+            }
+            report.sweeps[image] = try phase("Fig 3, x \(image): \(inputs.count) inputs x \(ratios.count) ratios", total: inputs.count * ratios.count) {
+                try PopulationSweep(model: dynamicsModel, inputs: inputs, ratios: ratios,
+                                    parameters: parameters(image, steps: sweepSteps, trials: sweepTrials), isCancelled: cancelled, progress: $0)
+            }
+            report.earlySweeps[image] = try phase("Fig 3 over steps 0...\(earlyWindow), x \(image)", total: inputs.count * ratios.count) {
+                try PopulationSweep(model: dynamicsModel, inputs: inputs, ratios: ratios,
+                                    parameters: parameters(image, steps: earlyWindow, trials: sweepTrials), isCancelled: cancelled, progress: $0)
+            }
+        }
+        var averaged = try parameters(.sample, steps: sweepSteps, trials: sweepTrials)
+        averaged.aggregation = .state
+        report.averagedSweep = try phase("Fig 3 on the trial-averaged state, x sample", total: inputs.count * ratios.count) {
+            try PopulationSweep(model: dynamicsModel, inputs: inputs, ratios: ratios, parameters: averaged, isCancelled: cancelled, progress: $0)
+        }
+        var sampled = try parameters(.sample, steps: steps, trials: trials)
+        sampled.measure = .sample
+        report.sampledLatent = try phase("Fig 2b measured on sampled z", total: inputs.count) {
+            try PopulationDynamics(model: dynamicsModel, inputs: inputs, parameters: sampled, isCancelled: cancelled, progress: $0)
+        }
+        report.posterior = PosteriorSpread(model: dynamicsModel, inputs: inputs)
+        report.geometry = CleanGeometry(model: dynamicsModel, inputs: inputs)
+        report.seconds = Date().timeIntervalSince(started)
+        try reporting("writing \(out)") { try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: out)) }
+        progress.line(String(format: "wrote %@ in %.0f s", out, report.seconds))
+    }
+}
