@@ -17,6 +17,6 @@ public struct StartRecord: Codable, Sendable, Equatable {
     public var classReferences: [String]
     /// Model class names: the order of `memoryShares`.
     public var classNames: [String]
-    /// Each reference on the two projection axes (with parameters.projection); for a sweep, the last input's self.
+    /// Each reference on the two projection axes (with parameters.projection).
     public var projectedReferences: [[Float]]?
 }

@@ -17,6 +17,7 @@ struct InputOptions: ParsableArguments {
         let given = [digit != nil, image != nil, testIndex != nil].filter { $0 }.count
         if given > 1 { throw ValidationError("give one of --digit/--index, --image, --test-index") }
         if index < 0 { throw ValidationError("--index must be >= 0") }
+        if label != nil && image == nil { throw ValidationError("--label is the class of --image; other inputs know their class") }
     }
 
     var hasInput: Bool { digit != nil || image != nil || testIndex != nil }
