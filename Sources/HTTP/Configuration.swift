@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension HTTPServer {
     /// Every limit and timeout of the server, with the defaults of issue #4; the service
     /// layer fills it from its configuration files.
@@ -28,6 +32,8 @@ extension HTTPServer {
         /// On shutdown, how long in-flight responses may run before connections are cut.
         public var shutdownGracePeriod: Duration = .seconds(10)
 
+        /// Serial queues the connections are spread over; twice the cores measured best.
+        public var eventQueueCount = 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         /// Bytes read per system call; never below 16 KiB.
         public var readBufferSize = 64 * 1024
         /// Response bytes a connection holds before a streaming producer is paused.

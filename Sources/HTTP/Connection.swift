@@ -114,11 +114,8 @@ final class Connection: @unchecked Sendable {
         let wasIdle = head == nil && parser.isAtMessageBoundary
         let count = withUnsafeTemporaryAllocation(byteCount: max(configuration.readBufferSize, 16 * 1024), alignment: 16) { buffer in
             let count = read(descriptor, buffer.baseAddress, buffer.count)
-            if count > 0, case .reading = phase {
-                parser.append(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-            } else if count > 0, case .streaming = phase {
-                parser.append(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-            }
+            // Input after a closing response is drained, never parsed.
+            if count > 0, acceptsRequests { parser.append(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
             return count
         }
         if count > 0 {
@@ -134,6 +131,13 @@ final class Connection: @unchecked Sendable {
             peerDidClose()
         } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
             close()
+        }
+    }
+
+    private var acceptsRequests: Bool {
+        switch phase {
+        case .reading, .streaming: true
+        case .closing, .lingering, .closed: false
         }
     }
 
@@ -286,14 +290,14 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Queues a complete response, compressed when the client accepts gzip and it pays.
-    private func appendFixed(_ response: HTTPResponse, omitBody: Bool, acceptsGzip: Bool) {
+    private func appendFixed(_ response: HTTPResponse, omitBody: Bool, acceptsGzip: @autoclosure () -> Bool) {
         guard case .bytes(var body) = response.body else { return }
         var headers = response.headers
         let compression = configuration.compression
         if compression.isEnabled, response.status.allowsBody, body.count >= compression.minimumLength,
            !headers.contains("Content-Encoding"), MediaType.isCompressible(headers["Content-Type"] ?? "") {
             headers.add("Vary", "Accept-Encoding")
-            if acceptsGzip, let compressed = Gzip.compress(body, level: compression.level), compressed.count < body.count {
+            if acceptsGzip(), let compressed = Gzip.compress(body, level: compression.level), compressed.count < body.count {
                 body = compressed
                 headers.add("Content-Encoding", "gzip")
                 // The compressed bytes are another representation: a strong tag would claim

@@ -12,6 +12,15 @@
 ///
 /// `write` and `flush` belong to the producer's thread; `isCancelled` and `onCancel` may be
 /// used from any thread.
+///
+///     router.get("/models/:id/samples") { request in
+///         HTTPResponse(headers: ["Content-Type": "application/x-ndjson"]) { writer in
+///             for sample in sampler(request.pathParameters["id"]!) {
+///                 try writer.write(sample.jsonLine)
+///                 try writer.flush()      // throws CancellationError once the client is gone
+///             }
+///         }
+///     }
 public final class ResponseWriter: @unchecked Sendable {
     private let channel: StreamChannel
     private let chunked: Bool

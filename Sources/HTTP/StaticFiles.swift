@@ -19,10 +19,10 @@ public struct StaticFiles: Sendable {
         resolvedRoot = Self.realPath(root)
     }
 
+    private let cache = FileCache()
+
     private struct File {
         var path: String
-        var size: Int
-        var modified: timespec
         var isDirectory: Bool
         var isRegular: Bool
     }
@@ -34,28 +34,42 @@ public struct StaticFiles: Sendable {
         let segments = decoded.split(separator: "/")
         guard !segments.contains("..") else { throw .notFound() }
         let requested = ([rootPath] + segments.map(String.init)).joined(separator: "/")
+        let entry: FileCache.Entry
+        if let cached = cache.entry(for: requested) {
+            entry = cached
+        } else {
+            entry = try load(requested, within: rootPath)
+        }
+
+        let identity = entry.identity
+        let etag = "\"\(String(identity.size, radix: 16))-\(String(identity.modifiedNanoseconds, radix: 16))\""
+        let modified = identity.modifiedNanoseconds / 1_000_000_000
+        let headers: HTTPHeaders = [
+            "Content-Type": MediaType.forFile(named: entry.name),
+            "ETag": etag,
+            "Last-Modified": HTTPDate.format(modified),
+        ]
+        if Self.isNotModified(request.headers, etag: etag, modified: modified) {
+            return HTTPResponse(status: .notModified, headers: headers)
+        }
+        return HTTPResponse(status: .ok, headers: headers, body: entry.body)
+    }
+
+    /// The full checks: real path inside the root, directory index, regular file.
+    private func load(_ requested: String, within rootPath: String) throws(HTTPError) -> FileCache.Entry {
         guard var file = Self.resolve(requested, within: rootPath) else { throw .notFound() }
-        if file.isDirectory {
+        let isIndex = file.isDirectory
+        if isIndex {
             guard let indexFile, let index = Self.resolve(file.path + "/" + indexFile, within: rootPath) else {
                 throw .notFound()
             }
             file = index
         }
-        guard file.isRegular else { throw .notFound() }
-
-        let modifiedNanoseconds = Int(file.modified.tv_sec) * 1_000_000_000 + Int(file.modified.tv_nsec)
-        let etag = "\"\(String(file.size, radix: 16))-\(String(modifiedNanoseconds, radix: 16))\""
-        let name = file.path.split(separator: "/").last ?? ""
-        let headers: HTTPHeaders = [
-            "Content-Type": MediaType.forFile(named: name),
-            "ETag": etag,
-            "Last-Modified": HTTPDate.format(Int(file.modified.tv_sec)),
-        ]
-        if Self.isNotModified(request.headers, etag: etag, modified: Int(file.modified.tv_sec)) {
-            return HTTPResponse(status: .notModified, headers: headers)
-        }
-        guard let body = Self.readFile(file.path) else { throw .notFound() }
-        return HTTPResponse(status: .ok, headers: headers, body: body)
+        guard file.isRegular, let (body, identity) = Self.readFile(file.path) else { throw .notFound() }
+        let entry = FileCache.Entry(identity: identity, name: file.path.split(separator: "/").last ?? "", body: body)
+        // A directory's entry would be revalidated against the directory, not its index.
+        if !isIndex { cache.store(entry, for: requested) }
+        return entry
     }
 
     /// RFC 9110 §13.1.2-3: If-None-Match (weak comparison) wins over If-Modified-Since.
@@ -82,11 +96,12 @@ public struct StaticFiles: Sendable {
         var info = stat()
         guard stat(real, &info) == 0 else { return nil }
         let type = info.st_mode & S_IFMT
-        return File(path: real, size: Int(info.st_size), modified: info.st_mtim,
-                    isDirectory: type == S_IFDIR, isRegular: type == S_IFREG)
+        return File(path: real, isDirectory: type == S_IFDIR, isRegular: type == S_IFREG)
     }
 
-    private static func readFile(_ path: String) -> [UInt8]? {
+    /// The bytes, and the identity of what was read (taken from the open descriptor, so
+    /// that the two belong together).
+    private static func readFile(_ path: String) -> ([UInt8], FileCache.Identity)? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -102,6 +117,6 @@ public struct StaticFiles: Sendable {
         }
         // A file that shrank while being read is served as it was read.
         bytes.removeLast(bytes.count - offset)
-        return bytes
+        return (bytes, FileCache.Identity(info))
     }
 }

@@ -117,4 +117,26 @@ final class ContentTests: XCTestCase {
             }
         }
     }
+
+    func testServedFilesAreRevalidated() throws {
+        let root = try TemporaryFolder()
+        try root.write("site/a.txt", "one")
+        try root.write("site/real.txt", "real")
+        try root.write("outside.txt", "outside")
+        try root.link("site/link.txt", to: root.path + "/site/real.txt")
+        try withServer(router: TestRoutes.router(staticRoot: root.path + "/site")) { _, port in
+            let client = try RawClient(port: port)
+            func get(_ path: String) throws -> RawClient.Response {
+                try client.send("GET /static/\(path) HTTP/1.1\r\nHost: a\r\n\r\n")
+                return try client.readResponse()
+            }
+            XCTAssertEqual(try get("a.txt").text, "one")
+            try root.write("site/a.txt", "changed")
+            XCTAssertEqual(try get("a.txt").text, "changed")
+            XCTAssertEqual(try get("link.txt").text, "real")
+            try FileManager.default.removeItem(atPath: root.path + "/site/link.txt")
+            try root.link("site/link.txt", to: root.path + "/outside.txt")
+            XCTAssertEqual(try get("link.txt").status, 404, "a symlink re-pointed out of the root")
+        }
+    }
 }
