@@ -14,6 +14,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
@@ -24,16 +27,29 @@ let package = Package(
         .target(name: "VAE", dependencies: ["CBLAS", "CZlib"], swiftSettings: numericFlags),
         .target(name: "Dynamics", dependencies: ["VAE"], swiftSettings: numericFlags),
         .target(name: "HTTP", dependencies: ["CZlib"]),
+        // The API: routes and JSON contracts gluing Dynamics to HTTP, configuration, metrics.
+        .target(
+            name: "Service",
+            dependencies: [
+                "HTTP", "Dynamics", "VAE", "Imaging",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "vaedyn",
             dependencies: [
                 "VAE",
                 "Dynamics",
+                "Service",
+                "Imaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: numericFlags
         ),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", .product(name: "Configuration", package: "swift-configuration")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG"]),
         .testTarget(name: "VAETests", dependencies: ["VAE"], resources: [.copy("Fixtures")], swiftSettings: numericFlags),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "VAE"], swiftSettings: numericFlags),

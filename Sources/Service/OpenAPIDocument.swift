@@ -1,0 +1,253 @@
+/// The OpenAPI 3.1 description of the API, served at /openapi.json. A test checks real
+/// responses against its schemas (Tests/Service), so it cannot drift from the code.
+enum OpenAPIDocument {
+    static let json = #"""
+{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "vaedyn",
+    "version": "1",
+    "description": "Sampling dynamics of a VAE trained on MNIST: the latent state's distances to the concepts (class means of the encoder means) while the chain x(t+1) ~ p(x|z(t)), z(t+1) ~ q(z|x(t+1)) runs from a noisy digit. Record fields are documented in docs/records.md."
+  },
+  "paths": {
+    "/dynamics": {
+      "post": {
+        "summary": "Run many chains from one noisy input and stream the records",
+        "parameters": [
+          {"name": "stream", "in": "query", "schema": {"type": "string", "enum": ["true", "false"]}, "description": "false: one JSON document {records: [...]} at the end"},
+          {"name": "steps", "in": "query", "schema": {"type": "integer"}, "description": "for raw image bodies: the JSON fields as query parameters"},
+          {"name": "trials", "in": "query", "schema": {"type": "integer"}},
+          {"name": "seed", "in": "query", "schema": {"type": "integer"}},
+          {"name": "noise", "in": "query", "schema": {"type": "string"}, "description": "MODEL:P, e.g. replace:0.2"},
+          {"name": "label", "in": "query", "schema": {"type": "integer"}}
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/DynamicsRequest"}},
+            "image/png": {"schema": {"type": "string", "format": "binary"}},
+            "image/x-portable-graymap": {"schema": {"type": "string", "format": "binary"}}
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "start, one step per t = 0...T, then summary (or error)",
+            "content": {
+              "application/x-ndjson": {"schema": {"$ref": "#/components/schemas/Record"}},
+              "text/event-stream": {"schema": {"type": "string"}},
+              "application/json": {"schema": {"$ref": "#/components/schemas/RecordDocument"}}
+            }
+          },
+          "400": {"$ref": "#/components/responses/Error"},
+          "413": {"$ref": "#/components/responses/Error"},
+          "415": {"$ref": "#/components/responses/Error"},
+          "422": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/sweep": {
+      "post": {
+        "summary": "The Fig 3 experiment: minimum distances and stage for each noise ratio",
+        "parameters": [{"name": "stream", "in": "query", "schema": {"type": "string", "enum": ["true", "false"]}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SweepRequest"}}}},
+        "responses": {
+          "200": {
+            "description": "start, one point per input and ratio, then summary (or error)",
+            "content": {
+              "application/x-ndjson": {"schema": {"$ref": "#/components/schemas/Record"}},
+              "application/json": {"schema": {"$ref": "#/components/schemas/RecordDocument"}}
+            }
+          },
+          "400": {"$ref": "#/components/responses/Error"},
+          "415": {"$ref": "#/components/responses/Error"},
+          "422": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/concepts": {
+      "get": {
+        "summary": "Every concept: id, level, count, vector, decoded image, projection",
+        "parameters": [{"name": "fields", "in": "query", "schema": {"type": "string"}, "description": "comma-separated subset of vector,image,projection"}],
+        "responses": {
+          "200": {"description": "the concepts", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Concepts"}}}},
+          "422": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/exemplars": {
+      "get": {
+        "summary": "The test images stored in the model file",
+        "parameters": [{"name": "digit", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
+        "responses": {
+          "200": {"description": "the exemplars", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exemplars"}}}},
+          "422": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/model": {
+      "get": {
+        "summary": "Architecture, training record, metrics and file checksum",
+        "responses": {"200": {"description": "the model", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}}}
+      }
+    },
+    "/healthz": {
+      "get": {
+        "summary": "Liveness",
+        "responses": {"200": {"description": "alive", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}
+      }
+    },
+    "/metrics": {
+      "get": {
+        "summary": "Prometheus text: requests and latency by route and status, chains running, chain-steps, queue length",
+        "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+      }
+    },
+    "/openapi.json": {
+      "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+    }
+  },
+  "components": {
+    "responses": {
+      "Error": {"description": "an error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    },
+    "schemas": {
+      "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}
+      },
+      "Image": {
+        "type": "object",
+        "description": "exactly one of pixels (784 numbers in 0..1, MNIST form), png or pgm (base64, any size, brought to MNIST form), exemplar",
+        "properties": {
+          "pixels": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 784, "maxItems": 784},
+          "png": {"type": "string", "contentEncoding": "base64"},
+          "pgm": {"type": "string", "contentEncoding": "base64"},
+          "exemplar": {"type": "object", "required": ["digit"], "properties": {"digit": {"type": "integer", "minimum": 0}, "index": {"type": "integer", "minimum": 0}}, "additionalProperties": false}
+        },
+        "additionalProperties": false
+      },
+      "Noise": {
+        "oneOf": [
+          {"type": "string", "description": "MODEL:P, e.g. replace:0.2 (a sweep takes MODEL alone)"},
+          {"type": "object", "required": ["model"], "properties": {"model": {"enum": ["replace", "flip", "salt-pepper", "gaussian"]}, "p": {"type": "number", "minimum": 0, "maximum": 1}}, "additionalProperties": false}
+        ]
+      },
+      "ChainOptions": {
+        "type": "object",
+        "properties": {
+          "model": {"type": "string", "description": "the served model's id (checked)"},
+          "steps": {"type": "integer", "minimum": 1, "default": 100},
+          "trials": {"type": "integer", "minimum": 1, "default": 500},
+          "seed": {"type": "integer", "minimum": 0, "default": 1},
+          "noise": {"$ref": "#/components/schemas/Noise"},
+          "binarize": {"type": "boolean", "default": true},
+          "x": {"enum": ["sample", "mean"], "default": "sample"},
+          "z": {"enum": ["sample", "mean"], "default": "sample"},
+          "measure": {"enum": ["mean", "sample"], "default": "mean"},
+          "metric": {"enum": ["euclidean", "cosine"], "default": "euclidean"},
+          "aggregate": {"enum": ["trials", "state"], "default": "trials"},
+          "window": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"from": {"type": "integer"}, "to": {"type": "integer"}}}]},
+          "label": {"type": "integer", "minimum": 0, "description": "class of a given image"}
+        }
+      },
+      "DynamicsRequest": {
+        "allOf": [{"$ref": "#/components/schemas/ChainOptions"}],
+        "required": ["image"],
+        "properties": {
+          "image": {"$ref": "#/components/schemas/Image"},
+          "meanImage": {"type": "boolean", "default": false},
+          "projection": {"type": "boolean", "default": false}
+        }
+      },
+      "SweepRequest": {
+        "allOf": [{"$ref": "#/components/schemas/ChainOptions"}],
+        "properties": {
+          "image": {"$ref": "#/components/schemas/Image"},
+          "population": {"type": "object", "properties": {"digits": {"type": "array", "items": {"type": "integer"}}, "perClass": {"type": "integer", "minimum": 1}}},
+          "noiseGrid": {"type": "string", "description": "FROM:TO:STEP, default 0:1:0.05"},
+          "ratios": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}}
+        }
+      },
+      "Record": {
+        "type": "object", "required": ["type", "model"],
+        "properties": {
+          "type": {"enum": ["start", "step", "point", "summary", "error"]},
+          "model": {"type": "string"},
+          "t": {"type": "integer"},
+          "distance": {"type": "array", "items": {"type": "number"}},
+          "standardError": {"type": "array", "items": {"type": "number"}},
+          "nearest": {"type": "string"},
+          "classShares": {"type": "array", "items": {"type": "number"}},
+          "done": {"type": "boolean"},
+          "message": {"type": "string"}
+        }
+      },
+      "RecordDocument": {
+        "type": "object", "required": ["records"],
+        "properties": {"records": {"type": "array", "items": {"$ref": "#/components/schemas/Record"}}}
+      },
+      "Concepts": {
+        "type": "object", "required": ["model", "latentSize", "concepts"],
+        "properties": {
+          "model": {"type": "string"},
+          "latentSize": {"type": "integer"},
+          "concepts": {"type": "array", "items": {
+            "type": "object", "required": ["id", "label", "level", "count"],
+            "properties": {
+              "id": {"type": "string"}, "label": {"type": "string"}, "level": {"type": "string"}, "parent": {"type": "string"},
+              "count": {"type": "integer"},
+              "vector": {"type": "array", "items": {"type": "number"}},
+              "image": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}},
+              "projection": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+            },
+            "additionalProperties": false
+          }}
+        },
+        "additionalProperties": false
+      },
+      "Exemplars": {
+        "type": "object", "required": ["model", "exemplars"],
+        "properties": {
+          "model": {"type": "string"},
+          "exemplars": {"type": "array", "items": {
+            "type": "object", "required": ["digit", "index", "testIndex", "pixels"],
+            "properties": {
+              "digit": {"type": "integer"}, "index": {"type": "integer"}, "testIndex": {"type": "integer"},
+              "pixels": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 255}, "minItems": 784, "maxItems": 784}
+            },
+            "additionalProperties": false
+          }}
+        },
+        "additionalProperties": false
+      },
+      "Model": {
+        "type": "object", "required": ["id", "dataset", "architecture", "classNames", "concepts", "file"],
+        "properties": {
+          "id": {"type": "string"},
+          "dataset": {"type": "string"},
+          "architecture": {"type": "object", "required": ["inputSize", "hiddenSize", "latentSize"],
+            "properties": {"inputSize": {"type": "integer"}, "hiddenSize": {"type": "integer"}, "latentSize": {"type": "integer"}}},
+          "classNames": {"type": "array", "items": {"type": "string"}},
+          "training": {"type": "object"},
+          "metrics": {"type": "object", "properties": {
+            "negativeELBO": {"type": "number"}, "negativeLogLikelihood": {"type": "number"}, "importanceSamples": {"type": "integer"},
+            "activeUnits": {"type": "integer"}, "testImages": {"type": "integer"}}},
+          "concepts": {"type": "array", "items": {"type": "object"}},
+          "exemplarCount": {"type": "integer"},
+          "projectionVariance": {"type": "array", "items": {"type": "number"}},
+          "file": {"type": "object", "required": ["name", "bytes", "sha256"],
+            "properties": {"name": {"type": "string"}, "bytes": {"type": "integer"}, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}
+        }
+      },
+      "Health": {
+        "type": "object", "required": ["status", "model", "computationsRunning", "computationsWaiting"],
+        "properties": {"status": {"const": "ok"}, "model": {"type": "string"}, "computationsRunning": {"type": "integer"}, "computationsWaiting": {"type": "integer"}},
+        "additionalProperties": false
+      }
+    }
+  }
+}
+"""#
+}

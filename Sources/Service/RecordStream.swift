@@ -1,0 +1,94 @@
+import Dynamics
+import Foundation
+import HTTP
+
+/// How a computation's records reach the client: NDJSON (one flush per record), the same
+/// records as Server-Sent Events, or one JSON document at the end (`?stream=false`).
+enum RecordFormat {
+    case ndjson, eventStream, document
+
+    init(_ request: HTTPRequest) throws {
+        switch request.queryValue("stream") {
+        case "false": self = .document
+        case nil, "true":
+            self = (request.headers["Accept"] ?? "").contains("text/event-stream") ? .eventStream : .ndjson
+        case let other?: throw FieldError("stream", "must be true or false, got '\(other)'")
+        }
+    }
+
+    var contentType: String {
+        switch self {
+        case .ndjson: return "application/x-ndjson"
+        case .eventStream: return "text/event-stream"
+        case .document: return "application/json"
+        }
+    }
+}
+
+/// Runs a computation inside a streaming response, behind the compute gate, and writes its
+/// records as they come. The computation sees the client's departure through
+/// `isCancelled` and stops within one step.
+struct RecordStream {
+    let format: RecordFormat
+    let ticket: ComputeGate.Ticket
+    let metrics: ServiceMetrics
+    let trials: Int
+
+    func response(_ compute: @escaping @Sendable (_ isCancelled: () -> Bool, _ emit: (DynamicsRecord) -> Void) -> Void) -> HTTPResponse {
+        let format = format, ticket = ticket, metrics = metrics, trials = trials
+        return HTTPResponse(status: .ok, headers: ["Content-Type": format.contentType, "Cache-Control": "no-store"]) { writer in
+            defer { ticket.finish() }
+            var failed = false
+            let isCancelled = { failed || writer.isCancelled }
+            guard ticket.wait(isCancelled: isCancelled) else { return }
+            metrics.chainsRunning.increment(by: Double(trials))
+            defer { metrics.chainsRunning.decrement(by: Double(trials)) }
+            var document: [Data] = []
+            if format == .document { try writer.write("{\"records\":[") }
+            compute(isCancelled) { record in
+                if case .step = record { metrics.chainSteps.increment(by: Int64(trials)) }
+                if case .point = record { metrics.chainSteps.increment(by: Int64(trials)) }
+                guard !failed else { return }
+                do {
+                    switch format {
+                    case .ndjson:
+                        try writer.write(record.jsonLine())
+                        try writer.flush()
+                    case .eventStream:
+                        var line = record.jsonLine()
+                        line.removeLast()
+                        try writer.write("event: \(record.typeName)\ndata: ")
+                        try writer.write(line)
+                        try writer.write("\n\n")
+                        try writer.flush()
+                    case .document:
+                        var line = record.jsonLine()
+                        line.removeLast()
+                        document.append(line)
+                    }
+                } catch {
+                    failed = true
+                }
+            }
+            if format == .document && !failed {
+                for (i, line) in document.enumerated() {
+                    if i > 0 { try writer.write(",") }
+                    try writer.write(line)
+                }
+                try writer.write("]}\n")
+            }
+        }
+    }
+}
+
+extension DynamicsRecord {
+    var typeName: String {
+        switch self {
+        case .start: return "start"
+        case .step: return "step"
+        case .point: return "point"
+        case .summary: return "summary"
+        case .error: return "error"
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import HTTP
+
+/// Every setting of `vaedyn serve`: the server's limits and timeouts, the files it serves
+/// and the bounds on computations. Defaults here; `config/vaedyn.json`, `VAEDYN_*`
+/// variables and command-line flags override them (see `SettingsLoader`).
+public struct ServiceSettings: Sendable {
+    public var server = HTTPServer.Configuration()
+    public var modelPath = "models/mnist-default.vaem"
+    /// The page and its assets, served at "/".
+    public var publicRoot = "public"
+    /// A second static root for third-party scripts installed by Debian packages.
+    public var vendorRoot = "/usr/share/javascript"
+    public var vendorPrefix = "/vendor/"
+    public var limits = ComputeLimits()
+
+    public init() {}
+}
+
+/// Bounds on what one request may compute and on how many compute at once.
+public struct ComputeLimits: Sendable, Equatable {
+    public var maxSteps = 1000
+    public var maxTrials = 2000
+    /// steps x trials of one request (a sweep counts every noise ratio and input).
+    public var maxChainSteps = 2_000_000
+    public var maxSweepPoints = 101
+    public var maxSweepInputs = 50
+    /// Computations running at once; more wait in the queue.
+    public var maxConcurrent = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Computations waiting for a slot; beyond it requests get 503 with Retry-After.
+    public var queueLength = 16
+    public var retryAfterSeconds = 2
+
+    public init() {}
+}

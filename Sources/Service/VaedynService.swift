@@ -1,0 +1,90 @@
+import Dispatch
+import Dynamics
+import Foundation
+import HTTP
+import VAE
+
+/// The vaedyn API on the hand-rolled server: one model in memory, the dynamics engine
+/// behind a compute gate, the page and its vendor scripts as static files.
+public final class VaedynService: Sendable {
+    public let settings: ServiceSettings
+    public let model: DynamicsModel
+    let metrics = ServiceMetrics()
+    let gate: ComputeGate
+    let file: ModelDocument.FileInfo
+    /// Decoded concept images and projections, computed once at start.
+    let conceptImages: [[Float]]
+
+    /// Loads the model named in the settings; a missing, truncated or corrupted file is an
+    /// error whose message names the file and the problem.
+    public init(settings: ServiceSettings) throws {
+        self.settings = settings
+        let url = URL(fileURLWithPath: settings.modelPath)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw SettingsError("model file \(settings.modelPath) cannot be read (\(error.localizedDescription))")
+        }
+        do { model = try DynamicsModel(bundle: try ModelBundle(data: data)) } catch {
+            throw SettingsError("model file \(settings.modelPath): \(error)")
+        }
+        file = ModelDocument.FileInfo(name: url.lastPathComponent, bytes: data.count, sha256: SHA256.hex(data))
+        gate = ComputeGate(limits: settings.limits, metrics: metrics)
+        conceptImages = Self.decode(model.bundle.conceptVectors, network: model.network)
+    }
+
+    static func decode(_ vectors: [[Float]], network: Network) -> [[Float]] {
+        let a = network.architecture
+        let ws = Workspace(a, capacity: max(vectors.count, 1))
+        for (i, v) in vectors.enumerated() { (ws.latent.pointer + i * a.latentSize).update(from: v, count: a.latentSize) }
+        network.decode(rows: vectors.count, workspace: ws)
+        let images = FloatBuffer(count: vectors.count * a.inputSize)
+        VectorMath.sigmoid(ws.logits.pointer, images.pointer, count: images.count)
+        return (0..<vectors.count).map { Array(images.array[$0 * a.inputSize..<($0 + 1) * a.inputSize]) }
+    }
+
+    /// Every route, instrumented for /metrics, plus the static mounts.
+    public var router: Router {
+        var router = Router()
+        let routes: [(HTTPMethod, String, HTTPHandler)] = [
+            (.post, "/dynamics", dynamics), (.post, "/sweep", sweep),
+            (.get, "/concepts", concepts), (.get, "/exemplars", exemplars), (.get, "/model", modelInfo),
+            (.get, "/healthz", health), (.get, "/metrics", metricsText), (.get, "/openapi.json", openAPI),
+        ]
+        for (method, path, handler) in routes { router.on(method, path, instrumented(path, handler)) }
+        router.mount(StaticFiles(root: settings.publicRoot), at: "/")
+        if FileManager.default.fileExists(atPath: settings.vendorRoot) {
+            router.mount(StaticFiles(root: settings.vendorRoot, indexFile: nil), at: settings.vendorPrefix)
+        }
+        return router
+    }
+
+    public func makeServer() -> HTTPServer {
+        HTTPServer(configuration: settings.server, router: router)
+    }
+
+    /// Field errors become 422 responses; a response's duration and status are recorded
+    /// when it ends (for a stream, when the stream does).
+    func instrumented(_ route: String, _ handler: @escaping HTTPHandler) -> HTTPHandler {
+        let metrics = metrics
+        return { request in
+            let start = DispatchTime.now()
+            let elapsed: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+            var response: HTTPResponse
+            do { response = try handler(request) } catch let error as FieldError {
+                response = .error(error.httpError)
+            } catch let error as HTTPError {
+                response = .error(error)
+            }
+            let status = Int(response.status.code)
+            if case .stream(let producer) = response.body {
+                response.body = .stream { writer in
+                    defer { metrics.record(route: route, status: status, seconds: elapsed()) }
+                    try producer(writer)
+                }
+            } else {
+                metrics.record(route: route, status: status, seconds: elapsed())
+            }
+            return response
+        }
+    }
+}

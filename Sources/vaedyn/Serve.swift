@@ -1,0 +1,65 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Service
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the API and the page for one model.",
+        discussion: """
+        Settings come from the flags, then VAEDYN_* environment variables (key server.port is \
+        VAEDYN_SERVER_PORT), then the configuration file (config/vaedyn.json by default; \
+        every key is documented in config/README.md). Stops gracefully on Ctrl-C or SIGTERM.
+        """)
+
+    @Option(help: "Address to listen on (server.host).") var host: String?
+    @Option(help: "Port; 0 picks a free one (server.port).") var port: Int?
+    @Option(help: "Model file (model.path).") var model: String?
+    @Option(help: "Configuration file (JSON).") var config: String?
+
+    func run() throws {
+        var flags: [String: ConfigValue] = [:]
+        if let host { flags["server.host"] = ConfigValue(.string(host), isSecret: false) }
+        if let port { flags["server.port"] = ConfigValue(.int(port), isSecret: false) }
+        if let model { flags["model.path"] = ConfigValue(.string(model), isSecret: false) }
+        let settings: ServiceSettings
+        do {
+            let file = config, given = flags
+            settings = try blocking { try await SettingsLoader.load(file: file, flags: given) }
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let service = try reporting("cannot start") { try VaedynService(settings: settings) }
+        let server = service.makeServer()
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { server.shutdown() }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        try reporting("cannot listen on \(settings.server.host):\(settings.server.port)") { try server.start() }
+        Log.logger.info("serving model '\(service.model.id)' on http://\(settings.server.host):\(server.port ?? 0)/ (Ctrl-C stops)")
+        // The port line on stdout lets scripts that asked for port 0 find the server.
+        FileHandle.standardOutput.write(Data("listening on \(settings.server.host) port \(server.port ?? 0)\n".utf8))
+        server.wait()
+        Log.logger.info("stopped")
+    }
+}
+
+/// Runs async work (swift-configuration's file provider) from a synchronous command.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    let box = ResultBox<T>()
+    Task {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
+}

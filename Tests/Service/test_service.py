@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `vaedyn serve` over loopback: every curl example in scripts/examples
+against a live server, every response checked against the server's own /openapi.json,
+errors, limits (503 with Retry-After), a client that leaves mid-stream (visible in
+/metrics) and start-up failures. Stops every server it starts; prints 'N passed, N failed'.
+
+usage: test_service.py VAEDYN_BINARY MODEL_FILE
+"""
+import http.client, json, os, signal, socket, subprocess, sys, tempfile, time, traceback
+
+import jsonschema
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BINARY, MODEL = sys.argv[1], sys.argv[2]
+results = {"passed": 0, "failed": 0}
+
+
+class Server:
+    """`vaedyn serve` on a free loopback port, with an optional configuration file."""
+
+    def __init__(self, config=None, extra=()):
+        self.config_path = None
+        args = [BINARY, "serve", "--port", "0", "--model", MODEL]
+        if config is not None:
+            fd, self.config_path = tempfile.mkstemp(suffix=".json")
+            with os.fdopen(fd, "w") as f:
+                json.dump(config, f)
+            args += ["--config", self.config_path]
+        self.process = subprocess.Popen(args + list(extra), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on"):
+            raise RuntimeError(f"server did not start: {line!r} {self.process.stderr.read()}")
+        self.port = int(line.split()[-1])
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def request(self, method, path, body=None, headers=None, timeout=120):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        c.request(method, path, body=body, headers=headers or {})
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, dict((k.lower(), v) for k, v in r.getheaders()), data
+
+    def json(self, method, path, payload=None, **kw):
+        body = json.dumps(payload).encode() if payload is not None else None
+        headers = {"Content-Type": "application/json"} if payload is not None else {}
+        headers.update(kw.pop("headers", {}))
+        return self.request(method, path, body, headers, **kw)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self.config_path:
+            os.unlink(self.config_path)
+        return self.process.returncode
+
+
+def test(fn):
+    try:
+        fn()
+        results["passed"] += 1
+        print(f"PASS {fn.__name__}")
+    except Exception:
+        results["failed"] += 1
+        print(f"FAIL {fn.__name__}\n{traceback.format_exc()}")
+    return fn
+
+
+def schema(doc, name):
+    return {"$ref": f"#/components/schemas/{name}", "components": doc["components"]}
+
+
+def check(doc, name, value):
+    jsonschema.validate(value, schema(doc, name))
+
+
+def ndjson(text):
+    return [json.loads(line) for line in text.strip().split("\n")]
+
+
+def check_stream(doc, records, kind):
+    assert records[0]["type"] == "start", records[0]
+    assert records[-1]["type"] == "summary" and records[-1]["done"] is True, records[-1]
+    assert all(r["type"] == kind for r in records[1:-1]), {r["type"] for r in records}
+    for r in records:
+        check(doc, "Record", r)
+
+
+def metric(srv, name):
+    _, _, raw = srv.request("GET", "/metrics")
+    for line in raw.decode().splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            return float(line.split()[-1])
+    return 0.0
+
+
+server = Server()
+try:
+    _, _, raw = server.request("GET", "/openapi.json")
+    DOC = json.loads(raw)
+
+    def run_example(name, *args):
+        env = dict(os.environ, VAEDYN_URL=server.url)
+        out = subprocess.run([os.path.join(ROOT, "scripts", "examples", name), *args], env=env, capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, f"{name} exited {out.returncode}: {out.stderr}{out.stdout[:500]}"
+        return out.stdout
+
+    @test
+    def example_dynamics_streams_ndjson_matching_the_document():
+        records = ndjson(run_example("dynamics.sh"))
+        check_stream(DOC, records, "step")
+        assert len(records) == 1 + 31 + 1
+        start = records[0]
+        assert start["parameters"]["steps"] == 30 and start["parameters"]["trials"] == 100
+        assert [r["t"] for r in records[1:-1]] == list(range(31))
+        n = len(start["references"])
+        assert all(len(r["distance"]) == n for r in records[1:-1])
+
+    @test
+    def example_dynamics_png_takes_query_options():
+        records = ndjson(run_example("dynamics-png.sh"))
+        check_stream(DOC, records, "step")
+        assert records[0]["inputs"][0]["label"] == 6 and records[0]["parameters"]["seed"] == 2
+
+    @test
+    def example_events_are_server_sent_events():
+        text = run_example("dynamics-events.sh")
+        events = [block for block in text.strip().split("\n\n") if block]
+        kinds = [e.split("\n")[0] for e in events]
+        assert kinds[0] == "event: start" and kinds[-1] == "event: summary" and kinds.count("event: step") == 6, kinds
+        for e in events:
+            check(DOC, "Record", json.loads(e.split("\n")[1][len("data: "):]))
+
+    @test
+    def example_sweep_is_one_document():
+        document = json.loads(run_example("sweep.sh"))
+        check(DOC, "RecordDocument", document)
+        check_stream(DOC, document["records"], "point")
+        assert [p["ratio"] for p in document["records"][1:-1]] == [0, 0.25, 0.5, 0.75, 1]
+
+    @test
+    def example_catalogue_documents():
+        concepts = json.loads(run_example("concepts.sh"))
+        check(DOC, "Concepts", concepts)
+        assert all("projection" in c and "vector" not in c for c in concepts["concepts"])
+        exemplars = json.loads(run_example("exemplars.sh", "6"))
+        check(DOC, "Exemplars", exemplars)
+        assert exemplars["exemplars"] and all(e["digit"] == 6 for e in exemplars["exemplars"])
+        model = json.loads(run_example("model.sh"))
+        check(DOC, "Model", model)
+        import hashlib
+        assert model["file"]["sha256"] == hashlib.sha256(open(os.path.join(ROOT, MODEL), "rb").read()).hexdigest()
+        check(DOC, "Health", json.loads(run_example("healthz.sh")))
+        assert json.loads(run_example("openapi.sh"))["openapi"] == "3.1.0"
+
+    @test
+    def full_concepts_have_vectors_and_decoded_images():
+        status, _, raw = server.request("GET", "/concepts")
+        body = json.loads(raw)
+        check(DOC, "Concepts", body)
+        z = body["latentSize"]
+        assert [c["id"] for c in body["concepts"]][-1] == "all"
+        for c in body["concepts"]:
+            assert len(c["vector"]) == z and len(c["image"]) == 784
+
+    @test
+    def metrics_count_requests_and_chain_steps():
+        text = run_example("metrics.sh")
+        assert 'vaedyn_http_requests_total{route="/dynamics",status="200"}' in text
+        steps = [l for l in text.splitlines() if l.startswith("vaedyn_chain_steps_total")]
+        assert steps and float(steps[0].split()[-1]) >= 31 * 100
+
+    @test
+    def stream_false_gives_one_document():
+        status, headers, raw = server.json("POST", "/dynamics?stream=false", {"image": {"exemplar": {"digit": 1}}, "steps": 3, "trials": 10})
+        assert status == 200 and headers["content-type"].startswith("application/json")
+        check(DOC, "RecordDocument", json.loads(raw))
+
+    @test
+    def same_seed_same_records():
+        payload = {"image": {"exemplar": {"digit": 2}}, "steps": 5, "trials": 30, "seed": 9}
+        a = server.json("POST", "/dynamics", payload)[2]
+        b = server.json("POST", "/dynamics", payload)[2]
+        assert a == b
+
+    @test
+    def invalid_requests_name_the_field_and_the_rule():
+        cases = [
+            ({"image": {"exemplar": {"digit": 6}}, "trails": 5}, 422, "trails"),
+            ({"image": {"exemplar": {"digit": 6}}, "steps": 0}, 422, "steps"),
+            ({"image": {"exemplar": {"digit": 6}}, "steps": 2.5}, 422, "steps"),
+            ({"image": {"exemplar": {"digit": 6}}, "noise": {"model": "replace", "p": 1.5}}, 422, "noise.p"),
+            ({"image": {"exemplar": {"digit": 6}}, "noise": {"model": "blur", "p": 0.1}}, 422, "noise.model"),
+            ({"image": {"exemplar": {"digit": 12}}}, 422, "image.exemplar.digit"),
+            ({"image": {"pixels": [0.5] * 10}}, 422, "image.pixels"),
+            ({"image": {"pixels": [0.5] * 783 + [2]}}, 422, "image.pixels[783]"),
+            ({"image": {"png": "bm90IGEgcG5n"}}, 422, "image.png"),
+            ({}, 422, "image"),
+            ({"image": {"exemplar": {"digit": 6}}, "steps": 1000, "trials": 2000}, 422, "steps x trials"),
+            ({"image": {"exemplar": {"digit": 6}}, "x": "maybe"}, 422, "x"),
+        ]
+        for payload, want, field in cases:
+            status, _, raw = server.json("POST", "/dynamics", payload)
+            body = json.loads(raw)
+            check(DOC, "Error", body)
+            assert status == want and body["error"]["message"].startswith(field + ":"), (payload, status, body)
+
+    @test
+    def malformed_bodies_and_media_types():
+        status, _, raw = server.request("POST", "/dynamics", b'{"steps": NaN}', {"Content-Type": "application/json"})
+        assert status == 422 and "JSON" in json.loads(raw)["error"]["message"], raw
+        status, _, raw = server.request("POST", "/dynamics", b"hello", {"Content-Type": "text/plain"})
+        assert status == 415, status
+        check(DOC, "Error", json.loads(raw))
+        status, _, _ = server.request("POST", "/dynamics", b"x" * (2 * 1024 * 1024), {"Content-Type": "application/json"})
+        assert status == 413, status
+        status, headers, _ = server.request("GET", "/dynamics")
+        assert status == 405 and "POST" in headers["allow"], (status, headers)
+
+    @test
+    def client_leaving_mid_stream_stops_the_computation():
+        before = metric(server, "vaedyn_chain_steps_total")
+        s = socket.create_connection(("127.0.0.1", server.port))
+        body = json.dumps({"image": {"exemplar": {"digit": 6}}, "steps": 1000, "trials": 1000}).encode()
+        s.sendall(b"POST /dynamics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        received = b""
+        while received.count(b'"type":"step"') < 2:
+            received += s.recv(65536)
+        s.close()
+        deadline = time.time() + 10
+        while time.time() < deadline and metric(server, "vaedyn_chains_running") != 0:
+            time.sleep(0.1)
+        assert metric(server, "vaedyn_chains_running") == 0
+        settled = metric(server, "vaedyn_chain_steps_total")
+        time.sleep(1)
+        assert metric(server, "vaedyn_chain_steps_total") == settled, "steps still being computed"
+        # Far fewer than the 1001 x 1000 chain-steps asked for were computed.
+        assert settled - before < 300 * 1000, (before, settled)
+
+finally:
+    code = server.stop()
+
+
+@test
+def graceful_stop_exits_zero():
+    assert code == 0, code
+
+
+@test
+def busy_server_answers_503_with_retry_after():
+    busy = Server({"limits": {"maxConcurrent": 1, "queueLength": 0, "retryAfterSeconds": 7}})
+    try:
+        s = socket.create_connection(("127.0.0.1", busy.port))
+        body = json.dumps({"image": {"exemplar": {"digit": 6}}, "steps": 1000, "trials": 1000}).encode()
+        s.sendall(b"POST /dynamics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        received = b""
+        while b'"type":"step"' not in received:
+            received += s.recv(65536)
+        status, headers, raw = busy.json("POST", "/dynamics", {"image": {"exemplar": {"digit": 1}}, "steps": 1, "trials": 1})
+        s.close()
+        assert status == 503 and headers.get("retry-after") == "7", (status, headers)
+        assert json.loads(raw)["error"]["code"] == "overloaded"
+        status, _, _ = busy.request("GET", "/healthz")
+        assert status == 200
+    finally:
+        busy.stop()
+
+
+@test
+def bad_configuration_stops_the_start_naming_the_key():
+    for config, needle in [({"server": {"prot": 1}}, "server.prot"), ({"limits": {"maxSteps": "many"}}, "limits.maxSteps"),
+                           ({"limits": {"maxTrials": 0}}, "limits.maxTrials")]:
+        fd, path = tempfile.mkstemp(suffix=".json")
+        with os.fdopen(fd, "w") as f:
+            json.dump(config, f)
+        out = subprocess.run([BINARY, "serve", "--port", "0", "--config", path], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        os.unlink(path)
+        assert out.returncode != 0 and needle in out.stderr, (config, out.returncode, out.stderr)
+
+
+@test
+def environment_overrides_the_file():
+    env = dict(os.environ, VAEDYN_LIMITS_MAX_STEPS="7")
+    p = subprocess.Popen([BINARY, "serve", "--port", "0", "--model", MODEL], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    port = int(p.stdout.readline().split()[-1])
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request("POST", "/dynamics", json.dumps({"image": {"exemplar": {"digit": 6}}, "steps": 8}), {"Content-Type": "application/json"})
+        r = c.getresponse()
+        assert r.status == 422 and "1...7" in r.read().decode()
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=15)
+
+
+@test
+def unreadable_model_and_busy_port_are_clear_errors():
+    fd, path = tempfile.mkstemp(suffix=".vaem")
+    with os.fdopen(fd, "wb") as f:
+        f.write(open(os.path.join(ROOT, MODEL), "rb").read()[:5000])
+    out = subprocess.run([BINARY, "serve", "--port", "0", "--model", path], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    os.unlink(path)
+    assert out.returncode != 0 and "truncated" in out.stderr, out.stderr
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    out = subprocess.run([BINARY, "serve", "--port", str(port), "--model", MODEL], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    holder.close()
+    assert out.returncode != 0 and "cannot listen" in out.stderr, out.stderr
+
+
+print(f"{results['passed']} passed, {results['failed']} failed")
+sys.exit(1 if results["failed"] else 0)

@@ -1,0 +1,57 @@
+import Configuration
+import Foundation
+import Service
+import XCTest
+
+final class SettingsTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func testEveryKeyIsDocumented() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("config/README.md"), encoding: .utf8)
+        for (key, _) in SettingsLoader.documentedKeys {
+            XCTAssertTrue(readme.contains("| `\(key)` |"), "config/README.md does not document \(key)")
+        }
+        let rows = readme.split(separator: "\n").filter { $0.hasPrefix("| `") }.count
+        XCTAssertEqual(rows, SettingsLoader.documentedKeys.count, "config/README.md documents keys vaedyn does not read")
+    }
+
+    func testCommittedFileLoadsAndLayersBelowEnvironmentAndFlags() async throws {
+        let file = Self.root.appendingPathComponent("config/vaedyn.json").path
+        let plain = try await SettingsLoader.load(file: file, environment: [:])
+        XCTAssertEqual(plain.server.port, 8080)
+        XCTAssertEqual(plain.limits.maxSteps, 1000)
+        let env = try await SettingsLoader.load(file: file, environment: ["VAEDYN_SERVER_PORT": "9000", "VAEDYN_LIMITS_MAX_STEPS": "12"])
+        XCTAssertEqual(env.server.port, 9000)
+        XCTAssertEqual(env.limits.maxSteps, 12)
+        let flags = try await SettingsLoader.load(file: file, flags: ["server.port": ConfigValue(.int(7), isSecret: false)],
+                                                  environment: ["VAEDYN_SERVER_PORT": "9000"])
+        XCTAssertEqual(flags.server.port, 7)
+        XCTAssertEqual(flags.server.headerReadTimeout, .seconds(10))
+    }
+
+    func testBadValuesNameTheirKey() async throws {
+        let cases: [([String: String], String)] = [
+            (["VAEDYN_SERVER_PORT": "70000"], "server.port"),
+            (["VAEDYN_SERVER_PORT": "http"], "server.port"),
+            (["VAEDYN_SERVER_IDLE_TIMEOUT": "-1"], "server.idleTimeout"),
+            (["VAEDYN_SERVER_GZIP": "perhaps"], "server.gzip"),
+        ]
+        for (environment, key) in cases {
+            do {
+                _ = try await SettingsLoader.load(file: nil, environment: environment)
+                XCTFail("\(environment) was accepted")
+            } catch {
+                XCTAssertTrue("\(error)".contains("'\(key)'"), "\(environment): \(error)")
+            }
+        }
+    }
+
+    func testMissingNamedFileIsAnError() async {
+        do {
+            _ = try await SettingsLoader.load(file: "/nonexistent/vaedyn.json", environment: [:])
+            XCTFail("accepted")
+        } catch {
+            XCTAssertTrue("\(error)".contains("does not exist"), "\(error)")
+        }
+    }
+}
