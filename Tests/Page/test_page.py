@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+"""The page (public/) in a real browser: starts `vaedyn serve` on a free loopback port,
+drives Debian's headless Chromium through selenium, and checks what a researcher would
+see: the catalogue loads, a short run streams into every figure, Stop ends a long run (and
+the server stops computing), a sweep fills Fig 3, a drawing can be run, downloads hold the
+run, API errors are shown in words, every control is labelled, a phone-width layout does
+not overflow, and the console stays clean. Saves a screenshot to .build/page-screenshot.png.
+Prints 'N passed, N failed'.
+
+Needs scripts/setup-browser-tests (Chromium, chromium-driver, selenium).
+
+usage: test_page.py VAEDYN_BINARY MODEL_FILE
+"""
+import csv, json, os, signal, subprocess, sys, tempfile, time, traceback, urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as DriverService
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BINARY, MODEL = sys.argv[1], sys.argv[2]
+SCREENSHOT = os.path.join(ROOT, ".build", "page-screenshot.png")
+# Bounds on waiting for the server and the browser, so a hang fails instead of blocking
+# `make test`; none of them is a speed requirement.
+WAIT = 180
+results = {"passed": 0, "failed": 0}
+
+
+def test(fn):
+    try:
+        fn()
+        results["passed"] += 1
+        print(f"PASS {fn.__name__}", flush=True)
+    except Exception:
+        results["failed"] += 1
+        print(f"FAIL {fn.__name__}\n{traceback.format_exc()}", flush=True)
+    return fn
+
+
+class Server:
+    """`vaedyn serve` on a free loopback port, serving public/ from the repository."""
+
+    def __init__(self):
+        self.process = subprocess.Popen([BINARY, "serve", "--host", "127.0.0.1", "--port", "0", "--model", MODEL],
+                                        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("listening on"):
+            self.stop()
+            raise RuntimeError(f"server did not start: {line!r}")
+        self.url = f"http://127.0.0.1:{int(line.split()[-1])}"
+
+    def json(self, path):
+        with urllib.request.urlopen(self.url + path, timeout=30) as r:
+            return json.load(r)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def browser(downloads):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1500,1100",
+                "--no-first-run", "--no-default-browser-check", "--disable-extensions"]:
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=DriverService("/usr/bin/chromedriver"), options=options)
+    driver.set_script_timeout(WAIT)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    return driver
+
+
+server = Server()
+downloads = tempfile.mkdtemp(prefix="vaedyn-page-")
+driver = browser(downloads)
+
+
+def app(name):
+    return driver.find_element(By.ID, "app").get_attribute(f"data-{name}")
+
+
+def wait_for(condition, what):
+    return WebDriverWait(driver, WAIT, poll_frequency=0.1).until(lambda d: condition(), message=what)
+
+
+def wait_finished():
+    """Waits until the current run leaves the running state; returns the state."""
+    wait_for(lambda: app("state") != "running", "the run to finish")
+    return app("state")
+
+
+def viewport(width, height):
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+def set_field(element_id, value):
+    field = driver.find_element(By.ID, element_id)
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(str(value))
+
+
+def chart(canvas_id, expression):
+    """Evaluates `expression` with `c` bound to the Chart.js instance on that canvas."""
+    return driver.execute_script(f"const c = Chart.getChart(document.getElementById('{canvas_id}')); return {expression};")
+
+
+def pick_exemplar(digit):
+    button = driver.find_element(By.CSS_SELECTOR, f".exemplar[data-digit='{digit}']")
+    button.send_keys(Keys.ENTER)  # the grid is usable from the keyboard
+    assert button.get_attribute("aria-pressed") == "true"
+
+
+def canvas_pixels(element_id):
+    return driver.execute_script(
+        "const c = document.getElementById(arguments[0]);"
+        "return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);", element_id)
+
+
+def severe_console_entries():
+    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def downloaded(name):
+    """The bytes of a finished download (Chromium writes to NAME.crdownload, then renames)."""
+    path = os.path.join(downloads, name)
+    wait_for(lambda: os.path.exists(path), f"{name} to download")
+    with open(path, "rb") as f:
+        return f.read()
+
+
+try:
+    driver.get(server.url + "/")
+    concepts = server.json("/concepts?fields=projection")["concepts"]
+    exemplars = server.json("/exemplars")["exemplars"]
+
+    @test
+    def page_loads_the_catalogue():
+        wait_for(lambda: app("concepts") != "0", "the concepts to load")
+        assert int(app("exemplars")) == len(exemplars) and int(app("concepts")) == len(concepts)
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#exemplars .exemplar")) == len(exemplars)
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#gallery .concept")) == len(concepts)
+        # Fig 2c already places every concept, where /concepts says.
+        points = chart("fig2c", "c.data.datasets[0].data.map(p => [p.x, p.y])")
+        assert points == [c["projection"] for c in concepts], points
+        assert app("state") == "idle" and driver.find_element(By.CSS_SELECTOR, ".exemplar[aria-pressed='true']")
+
+    @test
+    def noise_preview_follows_model_and_ratio():
+        driver.find_element(By.ID, "binarize").click()  # grey levels, so p = 0 leaves x0 clean
+        ratio = driver.find_element(By.ID, "noise-ratio")
+        ratio.send_keys(Keys.HOME)
+        assert driver.find_element(By.ID, "noise-ratio-value").text == "0.00"
+        assert canvas_pixels("noisy-preview") == canvas_pixels("clean-preview")
+        ratio.send_keys(Keys.END)
+        assert driver.find_element(By.ID, "noise-ratio-value").text == "1.00"
+        assert canvas_pixels("noisy-preview") != canvas_pixels("clean-preview")
+        driver.find_element(By.ID, "binarize").click()
+        driver.execute_script("const r = document.getElementById('noise-ratio'); r.value = 0.2;"
+                              "r.dispatchEvent(new Event('input'));")
+
+    @test
+    def short_run_streams_into_every_figure():
+        pick_exemplar(3)
+        steps, trials = 5, 8
+        set_field("steps", steps)
+        set_field("trials", trials)
+        driver.find_element(By.ID, "run").click()
+        assert wait_finished() == "done", driver.find_element(By.ID, "error").text
+        assert app("experiment") == "dynamics"
+        assert int(app("steps-received")) == steps + 1 and int(app("records-received")) == steps + 3
+        references = len(concepts) + 1  # the concepts and the input's own pattern
+        # Fig 2b: per reference an upper edge, a lower edge and the mean, one point a step.
+        lengths = chart("fig2b", "c.data.datasets.map(d => d.data.length)")
+        assert lengths == [steps + 1] * (3 * references), lengths
+        bands = chart("fig2b", "c.data.datasets.filter((d, i) => i % 3 === 0).map((d, i) =>"
+                               " d.data.every((p, t) => p.y >= c.data.datasets[3 * i + 1].data[t].y))")
+        assert all(bands), bands
+        ribbon = driver.find_elements(By.CSS_SELECTOR, "#nearest-ribbon .nearest-run")
+        assert sum(int(r.get_attribute("data-steps")) for r in ribbon) == steps + 1
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#strip .frame")) == steps + 1
+        # The input is a 3: its class concept is the one drawn heavy.
+        heavy = chart("fig2b", "c.data.datasets.filter(d => !d.band && d.level === 'class' && d.borderWidth > 2).map(d => d.ref)")
+        assert heavy == ["class-3"], heavy
+        # Fig 2c: the mean state and each drawn trial gain a point per step.
+        lengths = chart("fig2c", "c.data.datasets.slice(1).map(d => d.data.length)")
+        assert lengths == [steps + 1] * (1 + trials), lengths
+        assert "Done" in driver.find_element(By.ID, "status").text
+
+    @test
+    def run_downloads_hold_the_records():
+        driver.find_element(By.CSS_SELECTOR, "[data-download='dynamics-ndjson']").click()
+        records = [json.loads(line) for line in downloaded("dynamics.ndjson").decode().splitlines()]
+        assert [r["type"] for r in records] == ["start"] + ["step"] * 6 + ["summary"], [r["type"] for r in records]
+        driver.find_element(By.CSS_SELECTOR, "[data-download='dynamics-csv']").click()
+        rows = list(csv.reader(downloaded("dynamics.csv").decode().splitlines()))
+        assert rows[0][:3] == ["t", "nearest", "d_" + records[0]["references"][0]["id"]], rows[0]
+        assert [int(r[0]) for r in rows[1:]] == list(range(6))
+        driver.find_element(By.CSS_SELECTOR, "[data-download='fig2b']").click()
+        assert downloaded("fig2b.png").startswith(b"\x89PNG\r\n\x1a\n")
+
+    @test
+    def stop_ends_a_long_stream_and_the_computation():
+        set_field("steps", 1000)
+        set_field("trials", 200)
+        driver.find_element(By.ID, "run").click()
+        wait_for(lambda: int(app("steps-received") or 0) >= 2, "the first steps")
+        driver.find_element(By.ID, "stop").click()
+        assert wait_finished() == "stopped"
+        received = int(app("records-received"))
+        # The server notices the closed connection and stops within one step.
+        wait_for(lambda: server.json("/healthz")["computationsRunning"] == 0, "the server to stop computing")
+        assert int(app("records-received")) == received
+        assert int(app("steps-received")) < 1001
+        assert driver.find_element(By.ID, "run").is_enabled() and not driver.find_element(By.ID, "stop").is_enabled()
+
+    @test
+    def tiny_sweep_fills_fig3_with_stages():
+        pick_exemplar(6)
+        set_field("steps", 5)
+        set_field("trials", 8)
+        set_field("noise-grid", "0:1:0.5")
+        driver.find_element(By.ID, "sweep").click()
+        assert wait_finished() == "done", driver.find_element(By.ID, "error").text
+        assert app("experiment") == "sweep" and int(app("points-received")) == 3
+        assert chart("fig3", "c.data.datasets.map(d => d.data.map(p => p.x))") == [[0, 0.5, 1]] * (len(concepts) + 1)
+        stages = chart("fig3", "c.$stagePoints.map(p => p.stage)")
+        assert len(stages) == 3 and all(s in (1, 2, 3) for s in stages), stages
+        assert driver.find_element(By.ID, "transitions").text, "the summary's transitions are not described"
+
+    @test
+    def drawn_digit_runs_as_pixels():
+        pad = driver.find_element(By.ID, "pad")
+        ActionChains(driver).move_to_element_with_offset(pad, -10, -60).click_and_hold() \
+            .move_by_offset(30, 20).move_by_offset(-10, 40).move_by_offset(-20, 40).release().perform()
+        assert not driver.find_elements(By.CSS_SELECTOR, ".exemplar[aria-pressed='true']")
+        assert any(v > 0 for v in canvas_pixels("clean-preview")[0::4]), "the drawing did not reach the preview"
+        set_field("steps", 2)
+        set_field("trials", 4)
+        driver.find_element(By.ID, "run").click()
+        assert wait_finished() == "done", driver.find_element(By.ID, "error").text
+        assert int(app("steps-received")) == 3
+
+    @test
+    def every_control_is_labelled():
+        unlabelled = driver.execute_script(
+            "return Array.from(document.querySelectorAll('input, select, button, textarea'))"
+            ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()"
+            " && !e.querySelector('[aria-label]')).map(e => e.outerHTML.slice(0, 80));")
+        assert unlabelled == [], unlabelled
+
+    @test
+    def console_has_no_errors():
+        entries = severe_console_entries()
+        assert entries == [], entries
+
+    @test
+    def api_errors_are_shown_in_words():
+        pick_exemplar(6)
+        set_field("steps", 5000)
+        driver.find_element(By.ID, "run").click()
+        assert wait_finished() == "error"
+        message = driver.find_element(By.ID, "error")
+        assert message.is_displayed() and "422" in message.text and "steps" in message.text, message.text
+        # Chrome reports the refused request itself; nothing else may appear.
+        others = [e for e in severe_console_entries() if "422" not in e["message"]]
+        assert others == [], others
+
+    @test
+    def phone_width_does_not_overflow():
+        viewport(390, 844)  # narrower than a headless window may be
+        try:
+            assert driver.execute_script("return innerWidth;") == 390
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+            assert overflow <= 0, f"{overflow} px wider than a phone"
+        finally:
+            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    @test
+    def screenshot_of_a_paper_run():
+        set_field("steps", 30)
+        set_field("trials", 50)
+        set_field("noise-grid", "0:1:0.1")
+        driver.find_element(By.ID, "sweep").click()
+        assert wait_finished() == "done", driver.find_element(By.ID, "error").text
+        driver.find_element(By.ID, "run").click()
+        assert wait_finished() == "done", driver.find_element(By.ID, "error").text
+        viewport(1500, driver.execute_script("return document.documentElement.scrollHeight;"))
+        os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
+        assert driver.save_screenshot(SCREENSHOT)
+        assert severe_console_entries() == []
+
+finally:
+    driver.quit()
+    server.stop()
+
+print(f"{results['passed']} passed, {results['failed']} failed")
+sys.exit(1 if results["failed"] else 0)
