@@ -1,4 +1,4 @@
-# First working draft (the hardening issue finishes it: TLS, health check, chart library).
+# First working draft (the hardening issue finishes it: TLS, health check).
 # Build stage: the Swift 6 toolchain image, plus the system libraries from our set-up script.
 FROM swift:6.3-bookworm AS build
 WORKDIR /src
@@ -9,10 +9,11 @@ COPY Sources Sources
 COPY Tests Tests
 RUN swift build -c release --product vaedyn && cp .build/release/vaedyn /usr/local/bin/vaedyn
 
-# Runtime stage: slim Debian with only the shared libraries vaedyn links.
+# Runtime stage: slim Debian with only the shared libraries vaedyn links, and Chart.js
+# (libjs-chart.js) that the page loads from /vendor/.
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libopenblas0-pthread zlib1g libssl3 libpng16-16 ca-certificates \
+ && apt-get install -y --no-install-recommends libopenblas0-pthread zlib1g libssl3 libpng16-16 libjs-chart.js ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/lib/swift/linux/*.so /usr/lib/swift/linux/
 COPY --from=build /usr/local/bin/vaedyn /usr/local/bin/vaedyn
