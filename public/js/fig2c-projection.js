@@ -34,7 +34,7 @@ export class ProjectionFigure {
     return {
       label,
       labelled: true,
-      data: items.map((c) => ({ x: c.position[0], y: c.position[1], label: c.id === "self" ? "self" : c.label })),
+      data: items.map((c) => ({ x: c.position[0], y: c.position[1], label: c.label })),
       labelColours: colours,
       pointBackgroundColor: colours,
       pointBorderColor: "#000",
@@ -48,7 +48,12 @@ export class ProjectionFigure {
   // pattern too; trajectories then grow with every step.
   start(start, ownClass) {
     const positions = start.projectedReferences;
-    if (!positions) return;
+    if (!positions) {
+      // A model without projection axes: nothing of this run to draw, so no stale lines.
+      this.chart.data.datasets = this.chart.data.datasets.slice(0, 1);
+      this.chart.update("none");
+      return;
+    }
     const references = start.references.map((r, i) => ({ ...r, position: positions[i] }));
     const line = (label, colour, width, extra = {}) => ({ label, data: [], showLine: true, borderColor: colour, backgroundColor: colour, borderWidth: width, pointRadius: 0, ...extra });
     const trials = Math.min(start.parameters.trials, TRIALS_DRAWN);

@@ -3,8 +3,13 @@
 // pattern, II: its class concept, III: all digits) and a dashed line at each transition.
 import { axis, makeChart, scheduleUpdate, styleOf } from "./chart-kit.js";
 
-export const STAGE_NAMES = ["I", "II", "III"];
+const STAGE_NAMES = ["I", "II", "III"];
 const STAGE_COLOURS = ["#2ca02c26", "#1f77b426", "#ff7f0e26"];
+
+// Deeper concept trees give more stages than the paper's three; those get a number.
+export function stageName(stage) {
+  return STAGE_NAMES[stage - 1] ?? String(stage);
+}
 
 // Where along x each point's stage holds: halfway to its neighbours on both sides.
 function stageSpans(points, scale) {
@@ -28,7 +33,7 @@ const stageShading = {
     for (const span of stageSpans(points, x)) {
       const left = x.getPixelForValue(span.from), right = x.getPixelForValue(span.to);
       if (span.stage) {
-        ctx.fillStyle = STAGE_COLOURS[span.stage - 1];
+        ctx.fillStyle = STAGE_COLOURS[span.stage - 1] ?? "#7f7f7f26";
         ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
       }
       if (previous && span.stage && previous !== span.stage) {
@@ -40,7 +45,7 @@ const stageShading = {
         ctx.stroke();
         ctx.setLineDash([]);
         ctx.fillStyle = "#333";
-        ctx.fillText(`${STAGE_NAMES[previous - 1]}→${STAGE_NAMES[span.stage - 1]}`, left, area.top + 14);
+        ctx.fillText(`${stageName(previous)}→${stageName(span.stage)}`, left, area.top + 14);
       }
       previous = span.stage;
     }

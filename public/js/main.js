@@ -9,7 +9,7 @@ import * as downloads from "./downloads.js";
 import { ImageStrip } from "./fig2a-strip.js";
 import { DistanceFigure } from "./fig2b-distances.js";
 import { ProjectionFigure } from "./fig2c-projection.js";
-import { STAGE_NAMES, SweepFigure } from "./fig3-sweep.js";
+import { stageName, SweepFigure } from "./fig3-sweep.js";
 import { noisy } from "./noise.js";
 
 const $ = (id) => document.getElementById(id);
@@ -124,7 +124,7 @@ const handlers = {
       status(`Step ${step.t} of ${start.parameters.steps}: nearest ${label(start, step.nearest)}.`);
     },
     summary(summary, start) {
-      const stage = summary.stage ? ` Stage ${STAGE_NAMES[summary.stage - 1]} (closest to ${label(start, summary.stageReference)}).` : "";
+      const stage = summary.stage ? ` Stage ${stageName(summary.stage)} (closest to ${label(start, summary.stageReference)}).` : "";
       status(`${summary.done ? "Done" : "Cancelled"}: ${summary.completed} steps of ${start.parameters.trials} chains.${stage}`);
     },
   },
@@ -139,11 +139,11 @@ const handlers = {
       figures.sweep.add(point);
       count("pointsReceived", Number(app.dataset.pointsReceived) + 1);
       status(`Noise ratio ${point.ratio} (${Number(app.dataset.pointsReceived)} of ${start.noiseRatios.length})` +
-        (point.stage ? `: stage ${STAGE_NAMES[point.stage - 1]}.` : "."));
+        (point.stage ? `: stage ${stageName(point.stage)}.` : "."));
     },
     summary(summary, start) {
       const changes = (summary.stageChanges?.[0] ?? []).map((c) =>
-        `${STAGE_NAMES[c.from - 1]}→${STAGE_NAMES[c.to - 1]} between p = ${c.after} and ${c.at}`);
+        `${stageName(c.from)}→${stageName(c.to)} between p = ${c.after} and ${c.at}`);
       $("transitions").textContent = changes.length ? `Transitions: ${changes.join("; ")}.` :
         start.inputs[0]?.label === undefined ? "Stages need the input's class: give the drawing's class." : "No stage transition on this grid.";
       status(`${summary.done ? "Done" : "Cancelled"}: ${summary.completed} noise ratios.`);
