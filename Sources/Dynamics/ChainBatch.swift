@@ -1,8 +1,10 @@
 import VAE
 
-/// The state of `trials` chains advanced together: x(t) in `images`; after the kernel has
-/// run, the workspace holds [mu | logvar] of q(z | x(t)) and z(t) in `workspace.latent`.
-/// Row r draws only from `streams[r]`, so a chain does not depend on the others.
+/// The state of `groups` x `trials` chains advanced together: x(t) in `images`; after the
+/// kernel has run, the workspace holds [mu | logvar] of q(z | x(t)) and z(t) in
+/// `workspace.latent`. Row r draws only from `streams[r]`, so a chain does not depend on
+/// the others. Groups (the noise ratios of a sweep) share one batch so that small runs
+/// still fill the matrix products; trial i of every group has the same stream.
 ///
 /// OpenBLAS takes another summation order for products of at most 4 rows, so a trial
 /// would come out differently alone than among 50; batches are therefore padded to
@@ -11,32 +13,39 @@ public final class ChainBatch {
     public static let minimumRows = 8
 
     public let network: Network
+    /// Trials per group.
     public let trials: Int
-    /// Rows the kernels compute: the trials, then the spare chains.
+    public let groups: Int
+    /// Rows the kernels compute: group after group of trials, then the spare chains.
     public let rows: Int
     public let workspace: Workspace
     public let images: FloatBuffer
     public var streams: [RandomStream]
 
-    public init(network: Network, trials: Int) {
+    public init(network: Network, trials: Int, groups: Int = 1) {
         self.network = network
         self.trials = trials
-        rows = max(trials, Self.minimumRows)
+        self.groups = groups
+        rows = max(trials * groups, Self.minimumRows)
         streams = [RandomStream](repeating: RandomStream(seed: 0), count: rows)
         workspace = Workspace(network.architecture, capacity: rows)
         images = FloatBuffer(count: rows * network.architecture.inputSize)
     }
 
-    /// Gives trial i the stream (seed, i); the spare chains share a stream no trial uses.
+    /// Rows of the chains that are reported (all but the spare ones).
+    public var chains: Int { trials * groups }
+
+    /// Gives trial i of every group the stream (seed, i); the spare chains share a stream no trial uses.
     public func seed(_ seed: UInt64) {
-        for r in 0..<rows { streams[r] = RandomStream(seed: seed, stream: r < trials ? UInt64(r) : UInt64.max) }
+        for r in 0..<rows { streams[r] = RandomStream(seed: seed, stream: r < chains ? UInt64(r % trials) : UInt64.max) }
     }
 
-    /// Sets x(0) of every row (the spare ones too, so that they stay valid inputs): the input, binarised (with the row's stream) unless told
-    /// not to, then corrupted by `noise`.
-    public func setInitialImages(_ pixels: [UInt8], binarize: Bool, noise: NoiseModel) {
+    /// Sets x(0) of every row (the spare ones too, so that they stay valid inputs): the
+    /// input, binarised (with the row's stream) unless told not to, then corrupted by the
+    /// noise of the row's group (the spare rows take the last).
+    public func setInitialImages(_ pixels: [UInt8], binarize: Bool, noises: [NoiseModel]) {
         let d = network.architecture.inputSize
-        precondition(pixels.count == d)
+        precondition(pixels.count == d && noises.count == groups)
         pixels.withUnsafeBufferPointer { p in
             for r in 0..<rows {
                 let row = images.pointer + r * d
@@ -45,7 +54,7 @@ public final class ChainBatch {
                 } else {
                     for i in 0..<d { row[i] = Float(p[i]) / 255 }
                 }
-                noise.apply(to: row, count: d, binary: binarize, rng: &streams[r])
+                noises[min(r / trials, groups - 1)].apply(to: row, count: d, binary: binarize, rng: &streams[r])
             }
         }
     }

@@ -8,6 +8,7 @@ import VAE
 public final class DistanceTable {
     public let references: ReferenceSet
     public let metric: DynamicsParameters.Metric
+    /// Rows measured (every trial of every group).
     public let trials: Int
     /// trials x R.
     public private(set) var distances: [Float]
@@ -60,14 +61,14 @@ public final class DistanceTable {
         }
     }
 
-    /// Mean over trials of each reference's distance and its standard error (sd / sqrt(n),
-    /// 0 for one trial).
-    public func trialStatistics() -> (mean: [Float], standardError: [Float]) {
-        let count = references.count
+    /// Mean over the trials `rows` of each reference's distance and its standard error
+    /// (sd / sqrt(n), 0 for one trial).
+    public func trialStatistics(rows: Range<Int>) -> (mean: [Float], standardError: [Float]) {
+        let count = references.count, trials = rows.count
         var mean = [Float](repeating: 0, count: count), error = [Float](repeating: 0, count: count)
         for r in 0..<count {
             var s = 0.0, s2 = 0.0
-            for t in 0..<trials {
+            for t in rows {
                 let d = Double(distances[t * count + r])
                 s += d
                 s2 += d * d
@@ -79,12 +80,12 @@ public final class DistanceTable {
         return (mean, error)
     }
 
-    /// Distance of the trial-averaged state to each reference.
-    public func averageStateDistances(_ states: UnsafePointer<Float>, stride: Int) -> [Float] {
+    /// Distance of the state averaged over the trials `rows` to each reference.
+    public func averageStateDistances(_ states: UnsafePointer<Float>, stride: Int, rows: Range<Int>) -> [Float] {
         let z = references.latentSize
         for j in 0..<z { averageState[j] = 0 }
-        for t in 0..<trials { for j in 0..<z { averageState[j] += states[t * stride + j] } }
-        for j in 0..<z { averageState[j] /= Float(trials) }
+        for t in rows { for j in 0..<z { averageState[j] += states[t * stride + j] } }
+        for j in 0..<z { averageState[j] /= Float(rows.count) }
         return averageState.withUnsafeBufferPointer { a in
             references.vectors.withUnsafeBufferPointer { refs in
                 (0..<references.count).map { distance(a.baseAddress!, refs.baseAddress! + $0 * z, referenceNorm: referenceNorms[$0]) }
@@ -92,16 +93,16 @@ public final class DistanceTable {
         }
     }
 
-    /// Fraction of trials whose nearest class-level concept is each of `references.classReferences`.
-    public func nearestClassShares() -> [Float] {
+    /// Fraction of the trials `rows` whose nearest class-level concept is each of `references.classReferences`.
+    public func nearestClassShares(rows: Range<Int>) -> [Float] {
         let classes = references.classReferences, count = references.count
         guard !classes.isEmpty else { return [] }
         var tally = [Int](repeating: 0, count: classes.count)
-        for t in 0..<trials {
+        for t in rows {
             var best = 0
             for k in 1..<classes.count where distances[t * count + classes[k]] < distances[t * count + classes[best]] { best = k }
             tally[best] += 1
         }
-        return tally.map { Float($0) / Float(trials) }
+        return tally.map { Float($0) / Float(rows.count) }
     }
 }

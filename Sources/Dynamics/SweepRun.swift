@@ -2,13 +2,17 @@
 /// `parameters` (with that ratio) reduced to one point record, then stage counts.
 ///
 /// Every input and ratio uses the same trial streams (seed, trial), so neighbouring
-/// ratios differ by the noise, not by the luck of the draws.
+/// ratios differ by the noise, not by the luck of the draws. Several ratios run as one
+/// batch (up to `batchRows` chains), which gives the same points as separate runs.
 public final class SweepRun {
+    public static let batchRows = 1024
+
     public let model: DynamicsModel
     public let inputs: [DynamicsInput]
     public let ratios: [Float]
     public let parameters: DynamicsParameters
     private let trajectory: Trajectory
+    private let ratiosPerBatch: Int
 
     public init(model: DynamicsModel, inputs: [DynamicsInput], ratios: [Float], parameters: DynamicsParameters, kernel: ChainKernel? = nil) throws {
         guard !inputs.isEmpty else { throw DynamicsError("a sweep needs at least one input") }
@@ -24,7 +28,8 @@ public final class SweepRun {
         self.ratios = ratios
         self.parameters = parameters
         let kernel = kernel ?? GibbsKernel(sampleImage: parameters.image == .sample, sampleLatent: parameters.latent == .sample)
-        trajectory = Trajectory(model: model, trials: parameters.trials, kernel: kernel)
+        ratiosPerBatch = max(1, min(ratios.count, Self.batchRows / parameters.trials))
+        trajectory = Trajectory(model: model, trials: parameters.trials, groups: ratiosPerBatch, kernel: kernel)
     }
 
     public var startRecord: StartRecord {
@@ -48,17 +53,22 @@ public final class SweepRun {
             points: for (i, input) in inputs.enumerated() {
                 let references = ReferenceSet(model: model, input: input)
                 let ladder = StageLadder(model: model, references: references, label: input.label)
-                for ratio in ratios {
-                    var p = parameters
-                    p.noise.ratio = ratio
-                    let outcome = try trajectory.run(input: input, references: references, parameters: p, isCancelled: isCancelled) { _ in }
-                    if outcome.cancelled { break points }
-                    let stage = ladder?.stage(outcome.minimum)
-                    stages[i].append(stage?.stage)
-                    emit(.point(PointRecord(model: model.id, input: i, ratio: ratio, minimum: outcome.minimum, minimumStep: outcome.minimumStep,
-                                            stage: stage?.stage, stageReference: stage.map { references.infos[$0.reference].id })))
-                    completed += 1
-                    progress(completed)
+                for first in stride(from: 0, to: ratios.count, by: ratiosPerBatch) {
+                    let batch = Array(ratios[first..<min(ratios.count, first + ratiosPerBatch)])
+                    // The last batch may be short; its spare groups repeat its last ratio and are dropped.
+                    let padded = batch + [Float](repeating: batch.last!, count: ratiosPerBatch - batch.count)
+                    let noises = try padded.map { try NoiseModel(kind: parameters.noise.kind, ratio: $0) }
+                    let outcomes = try trajectory.runGroups(input: input, references: references, parameters: parameters, noises: noises,
+                                                            isCancelled: isCancelled)
+                    if outcomes[0].cancelled { break points }
+                    for (ratio, outcome) in zip(batch, outcomes) {
+                        let stage = ladder?.stage(outcome.minimum)
+                        stages[i].append(stage?.stage)
+                        emit(.point(PointRecord(model: model.id, input: i, ratio: ratio, minimum: outcome.minimum, minimumStep: outcome.minimumStep,
+                                                stage: stage?.stage, stageReference: stage.map { references.infos[$0.reference].id })))
+                        completed += 1
+                        progress(completed)
+                    }
                 }
             }
             last = .summary(summary(stages: stages, completed: completed))

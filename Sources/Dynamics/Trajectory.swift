@@ -1,6 +1,7 @@
 import VAE
 
-/// Runs the chains of one input for steps 0...T and turns each step into a `StepRecord`.
+/// Runs the chains of one input for steps 0...T and reduces each step to statistics over
+/// trials: a `StepRecord` for a dynamics run, running minima for each group of a sweep.
 /// Buffers are allocated once; a sweep reuses one trajectory for all its runs.
 public final class Trajectory {
     public let model: DynamicsModel
@@ -10,7 +11,7 @@ public final class Trajectory {
     private let memoryScratch: MemoryBank.Scratch?
     private var memoryLabels: [Int32]
 
-    /// What a run ended with.
+    /// What one group of a run ended with.
     public struct Outcome: Sendable {
         /// Steps t >= 1 that ran.
         public var completed: Int
@@ -19,61 +20,100 @@ public final class Trajectory {
         public var minimumStep: [Int]
     }
 
-    public init(model: DynamicsModel, trials: Int, kernel: ChainKernel, memory: MemoryBank? = nil) {
+    /// `groups` runs of `trials` trials each advance as one batch (see `runGroups`).
+    public init(model: DynamicsModel, trials: Int, groups: Int = 1, kernel: ChainKernel, memory: MemoryBank? = nil) {
         self.model = model
         self.kernel = kernel
         self.memory = memory
-        chains = ChainBatch(network: model.network, trials: trials)
+        chains = ChainBatch(network: model.network, trials: trials, groups: groups)
         memoryScratch = memory.map { _ in MemoryBank.Scratch(rows: trials) }
         memoryLabels = [Int32](repeating: -1, count: trials)
     }
 
-    /// Runs `parameters` from `input`. Checks `isCancelled` before each step t >= 1, so a
-    /// cancelled run stops within one step; throws if the state stops being finite.
+    /// Runs `parameters` from `input` (a trajectory of one group), handing over a record per
+    /// step. Checks `isCancelled` before each step t >= 1, so a cancelled run stops within
+    /// one step; throws if the state stops being finite.
     public func run(input: DynamicsInput, references: ReferenceSet, parameters p: DynamicsParameters,
                     isCancelled: () -> Bool, onStep: (StepRecord) -> Void) throws -> Outcome {
-        precondition(p.trials == chains.trials)
-        let table = DistanceTable(references: references, metric: p.metric, trials: p.trials)
+        precondition(chains.groups == 1)
+        return try runGroups(input: input, references: references, parameters: p, noises: [p.noise], isCancelled: isCancelled) { t, table in
+            let record = try self.record(t: t, table: table, parameters: p)
+            onStep(record)
+            return [record.distance]
+        }[0]
+    }
+
+    /// Runs one group per noise model (parameters.noise is ignored), each reduced to its
+    /// minima. A group's results are those of a run of its own.
+    public func runGroups(input: DynamicsInput, references: ReferenceSet, parameters p: DynamicsParameters, noises: [NoiseModel],
+                          isCancelled: () -> Bool) throws -> [Outcome] {
+        try runGroups(input: input, references: references, parameters: p, noises: noises, isCancelled: isCancelled) { t, table in
+            try (0..<chains.groups).map { try self.distances(t: t, table: table, rows: self.rows(group: $0), parameters: p) }
+        }
+    }
+
+    /// The loop: `reduce` turns the measured step t into one distance per reference and group.
+    private func runGroups(input: DynamicsInput, references: ReferenceSet, parameters p: DynamicsParameters, noises: [NoiseModel],
+                           isCancelled: () -> Bool, reduce: (Int, DistanceTable) throws -> [[Float]]) throws -> [Outcome] {
+        precondition(p.trials == chains.trials && noises.count == chains.groups)
+        let table = DistanceTable(references: references, metric: p.metric, trials: chains.chains)
         chains.seed(p.seed)
-        chains.setInitialImages(input.pixels, binarize: p.binarize, noise: p.noise)
+        chains.setInitialImages(input.pixels, binarize: p.binarize, noises: noises)
         let window = p.minimumSteps
-        var outcome = Outcome(completed: 0, cancelled: false, minimum: [Float](repeating: .infinity, count: references.count),
-                              minimumStep: [Int](repeating: 0, count: references.count))
+        var outcomes = [Outcome](repeating: Outcome(completed: 0, cancelled: false, minimum: [Float](repeating: .infinity, count: references.count),
+                                                    minimumStep: [Int](repeating: 0, count: references.count)), count: chains.groups)
         for t in 0...p.steps {
             if t > 0 {
                 if isCancelled() {
-                    outcome.cancelled = true
+                    for g in outcomes.indices { outcomes[g].cancelled = true }
                     break
                 }
                 kernel.advance(chains)
-                outcome.completed = t
             } else {
                 kernel.start(chains)
             }
-            let record = try measure(t: t, table: table, parameters: p)
-            if window.contains(t) {
-                for r in 0..<references.count where record.distance[r] < outcome.minimum[r] {
-                    outcome.minimum[r] = record.distance[r]
-                    outcome.minimumStep[r] = t
+            let states = measuredStates(p)
+            table.measure(states.pointer, stride: states.stride)
+            let distances = try reduce(t, table)
+            for g in outcomes.indices {
+                outcomes[g].completed = t
+                guard window.contains(t) else { continue }
+                for r in 0..<references.count where distances[g][r] < outcomes[g].minimum[r] {
+                    outcomes[g].minimum[r] = distances[g][r]
+                    outcomes[g].minimumStep[r] = t
                 }
             }
-            onStep(record)
         }
-        return outcome
+        return outcomes
     }
 
-    private func measure(t: Int, table: DistanceTable, parameters p: DynamicsParameters) throws -> StepRecord {
-        let states = p.measure == .mean ? chains.means : chains.latents
-        table.measure(states.pointer, stride: states.stride)
-        var distance: [Float], standardError: [Float]?
+    private func rows(group g: Int) -> Range<Int> { g * chains.trials..<(g + 1) * chains.trials }
+
+    private func measuredStates(_ p: DynamicsParameters) -> (pointer: UnsafePointer<Float>, stride: Int) {
+        p.measure == .mean ? chains.means : chains.latents
+    }
+
+    /// The aggregated distance of each reference over the trials `rows`.
+    private func distances(t: Int, table: DistanceTable, rows: Range<Int>, parameters p: DynamicsParameters) throws -> [Float] {
+        let distance: [Float]
         switch p.aggregation {
-        case .trials: (distance, standardError) = table.trialStatistics()
-        case .state: distance = table.averageStateDistances(states.pointer, stride: states.stride)
+        case .trials: distance = table.trialStatistics(rows: rows).mean
+        case .state:
+            let states = measuredStates(p)
+            distance = table.averageStateDistances(states.pointer, stride: states.stride, rows: rows)
         }
         guard distance.allSatisfy(\.isFinite) else { throw DynamicsError("the latent state is no longer finite at step \(t)") }
+        return distance
+    }
+
+    private func record(t: Int, table: DistanceTable, parameters p: DynamicsParameters) throws -> StepRecord {
+        let rows = self.rows(group: 0)
+        let states = measuredStates(p)
+        let distance = try distances(t: t, table: table, rows: rows, parameters: p)
+        let standardError = p.aggregation == .trials ? table.trialStatistics(rows: rows).standardError : nil
         let nearest = distance.indices.min { distance[$0] < distance[$1] }!
         var record = StepRecord(model: model.id, t: t, distance: distance, standardError: standardError,
-                                nearest: table.references.infos[nearest].id, classShares: table.nearestClassShares())
+                                nearest: table.references.infos[nearest].id, classShares: table.nearestClassShares(rows: rows))
         if p.memory, let memory, let memoryScratch {
             record.memoryShares = memory.classShares(states.pointer, stride: states.stride, rows: chains.trials, scratch: memoryScratch,
                                                      labels: &memoryLabels)

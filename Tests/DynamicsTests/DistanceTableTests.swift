@@ -15,14 +15,14 @@ final class DistanceTableTests: XCTestCase {
         XCTAssertEqual(table.distances[0], 0)
         XCTAssertEqual(table.distances[references.count + 3], 0)
         XCTAssertEqual(table.distances[1], dist(c[0], c[1]), accuracy: 1e-5)
-        let (mean, error) = table.trialStatistics()
+        let (mean, error) = table.trialStatistics(rows: 0..<2)
         let d = dist(c[0], c[3])
         XCTAssertEqual(mean[0], d / 2, accuracy: 1e-5)
         XCTAssertEqual(error[0], d / 2, accuracy: 1e-4, "sd of {0, d} is d/sqrt(2); over sqrt(2) trials, d/2")
-        let shares = table.nearestClassShares()
+        let shares = table.nearestClassShares(rows: 0..<2)
         XCTAssertEqual(shares[0], 0.5)
         XCTAssertEqual(shares[3], 0.5)
-        let averaged = table.averageStateDistances(states, stride: 2)
+        let averaged = table.averageStateDistances(states, stride: 2, rows: 0..<2)
         let middle = [(c[0][0] + c[3][0]) / 2, (c[0][1] + c[3][1]) / 2]
         XCTAssertEqual(averaged[5], dist(middle, c[5]), accuracy: 1e-5)
     }

@@ -129,4 +129,32 @@ final class EngineTests: XCTestCase {
         }
         XCTAssertEqual(s.stageChanges?.count, 4)
     }
+
+    func testBatchedRatiosGiveTheSamePointsAsSeparateRuns() throws {
+        let model = try TestModels.synthetic(.paper)
+        let input = try DynamicsInput.exemplar(of: model, label: 5, index: 0)
+        func points(_ ratios: [Float]) throws -> [PointRecord] {
+            var points: [PointRecord] = []
+            try SweepRun(model: model, inputs: [input], ratios: ratios, parameters: parameters(trials: 12, steps: 6)).run {
+                if case .point(let p) = $0 { points.append(p) }
+            }
+            return points
+        }
+        let together = try points([0.1, 0.3, 0.6])
+        let apart = try [0.1, 0.3, 0.6].flatMap { try points([$0]) }
+        XCTAssertEqual(together, apart)
+    }
+
+    func testTrialAggregationsAgreeOnOneTrial() throws {
+        let model = try TestModels.synthetic()
+        let input = try DynamicsInput.exemplar(of: model, label: 8, index: 0)
+        var p = parameters(trials: 1, steps: 3)
+        let trials = TestModels.steps(TestModels.records(try DynamicsRun(model: model, input: input, parameters: p)))
+        p.aggregation = .state
+        let state = TestModels.steps(TestModels.records(try DynamicsRun(model: model, input: input, parameters: p)))
+        XCTAssertNil(state[0].standardError)
+        for (a, b) in zip(trials, state) {
+            for r in a.distance.indices { XCTAssertEqual(a.distance[r], b.distance[r], accuracy: 1e-5) }
+        }
+    }
 }
