@@ -11,7 +11,7 @@ Needs scripts/setup-browser-tests (Chromium, chromium-driver, selenium).
 
 usage: test_page.py VAEDYN_BINARY MODEL_FILE
 """
-import csv, json, os, signal, subprocess, sys, tempfile, time, traceback, urllib.request
+import csv, json, os, signal, subprocess, sys, tempfile, traceback, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service as DriverService

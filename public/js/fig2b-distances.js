@@ -83,8 +83,4 @@ export class DistanceFigure {
     });
     this.chart.update("none");
   }
-
-  stepsDrawn() {
-    return this.chart.data.datasets[2]?.data.length ?? 0;
-  }
 }

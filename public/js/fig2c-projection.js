@@ -76,8 +76,4 @@ export class ProjectionFigure {
     });
     scheduleUpdate(this.chart);
   }
-
-  pointsDrawn() {
-    return this.chart.data.datasets[1]?.data.length ?? 0;
-  }
 }

@@ -86,8 +86,4 @@ export class SweepFigure {
     this.chart.$stagePoints.push({ ratio: point.ratio, stage: point.stage });
     scheduleUpdate(this.chart);
   }
-
-  pointsDrawn() {
-    return this.chart.data.datasets[0]?.data.length ?? 0;
-  }
 }

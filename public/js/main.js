@@ -49,6 +49,8 @@ function count(name, value) {
 function showError(message) {
   $("error").textContent = message;
   $("error").hidden = !message;
+  // The controls scroll on their own; a message below their fold would go unseen.
+  if (message) $("error").scrollIntoView({ block: "nearest" });
 }
 
 function status(text) {
