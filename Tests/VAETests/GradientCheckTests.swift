@@ -44,10 +44,22 @@ final class GradientCheckTests: XCTestCase {
         let c = TinyCase(architecture: Architecture(inputSize: 64, hiddenSize: 40, latentSize: 6), rows: 9)
         var results: [[Float]] = []
         for dense in [false, true] {
-            let g = batchGradient(Network(parameters: c.parameters), c.x.pointer, rows: c.rows, workspace: c.workspace(), dense: dense)
+            let ws = c.workspace()
+            let g = batchGradient(Network(parameters: c.parameters), c.x.pointer, rows: c.rows, workspace: ws, dense: dense)
+            XCTAssertEqual(ws.binaryShards[0].isValid, !dense, "the sparse path was not taken")
             results.append(g.storage.array)
         }
         for (s, d) in zip(results[0], results[1]) { XCTAssertEqual(s, d, accuracy: 1e-5) }
+    }
+
+    /// Rows with more ones than `BinaryRows.maximumDensity` take the dense product.
+    func testDenseInputsTakeTheDenseProduct() {
+        let rows = BinaryRows()
+        let x = [Float](repeating: 1, count: 30) + [Float](repeating: 0, count: 70)
+        XCTAssertFalse(rows.rebuild(from: x, rows: 1, columns: 100))
+        XCTAssertTrue(rows.rebuild(from: [Float](repeating: 1, count: 20) + [Float](repeating: 0, count: 80), rows: 1, columns: 100))
+        XCTAssertEqual(rows.columns.count, 20)
+        XCTAssertFalse(rows.rebuild(from: [0.5, 0, 0, 0], rows: 1, columns: 4))
     }
 
     /// Shards of a batch must add up to the gradient of the whole batch computed at once.

@@ -100,7 +100,7 @@ struct TinyCase {
         }
         self.rows = rows
         x = FloatBuffer(count: rows * architecture.inputSize)
-        for i in 0..<x.count { x[i] = rng.uniform() < 0.3 ? 1 : 0 }
+        for i in 0..<x.count { x[i] = rng.uniform() < 0.18 ? 1 : 0 }
         let noise = FloatBuffer(count: rows * architecture.latentSize)
         rng.fillGaussian(noise.pointer, count: noise.count)
         eps = noise.array
