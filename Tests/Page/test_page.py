@@ -11,7 +11,7 @@ Needs scripts/setup-browser-tests (Chromium, chromium-driver, selenium).
 
 usage: test_page.py VAEDYN_BINARY MODEL_FILE
 """
-import csv, json, os, signal, subprocess, sys, tempfile, traceback, urllib.request
+import csv, json, os, shutil, signal, subprocess, sys, tempfile, traceback, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service as DriverService
@@ -81,7 +81,12 @@ def browser(downloads):
 
 server = Server()
 downloads = tempfile.mkdtemp(prefix="vaedyn-page-")
-driver = browser(downloads)
+try:
+    driver = browser(downloads)
+except Exception:
+    server.stop()
+    shutil.rmtree(downloads)
+    raise
 
 
 def app(name):
@@ -301,6 +306,7 @@ try:
 finally:
     driver.quit()
     server.stop()
+    shutil.rmtree(downloads)
 
 print(f"{results['passed']} passed, {results['failed']} failed")
 sys.exit(1 if results["failed"] else 0)
