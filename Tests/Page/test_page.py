@@ -215,9 +215,11 @@ try:
     @test
     def stop_ends_a_long_stream_and_the_computation():
         set_field("steps", 1000)
-        set_field("trials", 200)
+        set_field("trials", 1000)
         driver.find_element(By.ID, "run").click()
         wait_for(lambda: int(app("steps-received") or 0) >= 2, "the first steps")
+        # The figures grow while the stream runs, not only at its end.
+        assert app("state") == "running" and chart("fig2b", "c.data.datasets[2].data.length") >= 2
         driver.find_element(By.ID, "stop").click()
         assert wait_finished() == "stopped"
         received = int(app("records-received"))
