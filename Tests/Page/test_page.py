@@ -119,9 +119,13 @@ def chart(canvas_id, expression):
 
 
 def pick_exemplar(digit):
-    button = driver.find_element(By.CSS_SELECTOR, f".exemplar[data-digit='{digit}']")
-    button.send_keys(Keys.ENTER)  # the grid is usable from the keyboard
-    assert button.get_attribute("aria-pressed") == "true"
+    """Picks an exemplar of `digit` from the keyboard: the grid's one Tab stop, arrow keys
+    up or down its rows of digits, Enter."""
+    stop = driver.find_element(By.CSS_SELECTOR, ".exemplar[tabindex='0']")
+    rows = digit - int(stop.get_attribute("data-digit"))
+    stop.send_keys(*[Keys.ARROW_DOWN if rows > 0 else Keys.ARROW_UP] * abs(rows), Keys.ENTER)
+    picked = driver.find_element(By.CSS_SELECTOR, ".exemplar[aria-pressed='true']")
+    assert picked.get_attribute("data-digit") == str(digit) and picked == driver.switch_to.active_element
 
 
 def canvas_pixels(element_id):
@@ -152,6 +156,7 @@ try:
         wait_for(lambda: app("concepts") != "0", "the concepts to load")
         assert int(app("exemplars")) == len(exemplars) and int(app("concepts")) == len(concepts)
         assert len(driver.find_elements(By.CSS_SELECTOR, "#exemplars .exemplar")) == len(exemplars)
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#exemplars .exemplar[tabindex='0']")) == 1, "one Tab stop"
         assert len(driver.find_elements(By.CSS_SELECTOR, "#gallery .concept")) == len(concepts)
         # Fig 2c already places every concept, where /concepts says.
         points = chart("fig2c", "c.data.datasets[0].data.map(p => [p.x, p.y])")
