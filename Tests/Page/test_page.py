@@ -15,10 +15,12 @@ import csv, json, os, shutil, signal, subprocess, sys, tempfile, traceback, urll
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service as DriverService
-from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions import interaction
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY, MODEL = sys.argv[1], sys.argv[2]
@@ -126,6 +128,17 @@ def pick_exemplar(digit):
     stop.send_keys(*[Keys.ARROW_DOWN if rows > 0 else Keys.ARROW_UP] * abs(rows), Keys.ENTER)
     picked = driver.find_element(By.CSS_SELECTOR, ".exemplar[aria-pressed='true']")
     assert picked.get_attribute("data-digit") == str(digit) and picked == driver.switch_to.active_element
+
+
+def stroke(kind, points):
+    """Draws through `points` (offsets from the pad's centre) with a mouse or a finger."""
+    pad = driver.find_element(By.ID, "pad")
+    actions = ActionBuilder(driver, mouse=PointerInput(kind, kind))
+    actions.pointer_action.move_to(pad, *points[0]).pointer_down()
+    for x, y in points[1:]:
+        actions.pointer_action.move_to(pad, x, y)
+    actions.pointer_action.pointer_up()
+    actions.perform()
 
 
 def canvas_pixels(element_id):
@@ -250,16 +263,22 @@ try:
 
     @test
     def drawn_digit_runs_as_pixels():
-        pad = driver.find_element(By.ID, "pad")
-        ActionChains(driver).move_to_element_with_offset(pad, -10, -60).click_and_hold() \
-            .move_by_offset(30, 20).move_by_offset(-10, 40).move_by_offset(-20, 40).release().perform()
+        stroke(interaction.POINTER_MOUSE, [(0, -60), (0, 60)])  # a 1
         assert not driver.find_elements(By.CSS_SELECTOR, ".exemplar[aria-pressed='true']")
-        assert any(v > 0 for v in canvas_pixels("clean-preview")[0::4]), "the drawing did not reach the preview"
+        one = canvas_pixels("clean-preview")
+        assert any(one[0::4]), "the mouse drawing did not reach the preview"
+        driver.find_element(By.ID, "clear-pad").click()
+        stroke(interaction.POINTER_TOUCH, [(-50, -60), (50, -60), (-10, 60)])  # a 7, by finger
+        assert canvas_pixels("clean-preview") != one, "the finger drawing did not reach the preview"
+        Select(driver.find_element(By.ID, "drawn-label")).select_by_visible_text("7")
         set_field("steps", 2)
         set_field("trials", 4)
         driver.find_element(By.ID, "run").click()
         assert wait_finished() == "done", driver.find_element(By.ID, "error").text
         assert int(app("steps-received")) == 3
+        # The class given with the drawing reached the server: its concept is drawn heavy.
+        heavy = chart("fig2b", "c.data.datasets.filter(d => !d.band && d.level === 'class' && d.borderWidth > 2).map(d => d.ref)")
+        assert heavy == ["class-7"], heavy
 
     @test
     def every_control_is_labelled():
