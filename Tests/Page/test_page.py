@@ -70,8 +70,11 @@ class Server:
 def browser(downloads):
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
+    # Root in a container needs --no-sandbox; the rest keeps Chromium off the network
+    # beyond the loopback server.
     for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1500,1100",
-                "--no-first-run", "--no-default-browser-check", "--disable-extensions"]:
+                "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-pings"]:
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
