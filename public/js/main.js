@@ -240,6 +240,7 @@ async function load() {
     $("model-line").textContent = `Model ${model.id}: ${a.inputSize}–${a.hiddenSize}–${a.latentSize} VAE on ${model.dataset}.`;
     grid = exemplarGrid($("exemplars"), exemplars.exemplars, (e) => {
       pad.clear();
+      $("drawn-label").value = "";
       choose({ kind: "exemplar", digit: e.digit, index: e.index, pixels: e.pixels.map((v) => v / 255) });
     });
     count("exemplars", exemplars.exemplars.length);
