@@ -28,6 +28,7 @@ SCREENSHOT = os.path.join(ROOT, ".build", "page-screenshot.png")
 # Bounds on waiting for the server and the browser, so a hang fails instead of blocking
 # `make test`; none of them is a speed requirement.
 WAIT = 180
+PNG = b"\x89PNG\r\n\x1a\n"
 results = {"passed": 0, "failed": 0}
 
 
@@ -230,8 +231,9 @@ try:
         rows = list(csv.reader(downloaded("dynamics.csv").decode().splitlines()))
         assert rows[0][:3] == ["t", "nearest", "d_" + records[0]["references"][0]["id"]], rows[0]
         assert [int(r[0]) for r in rows[1:]] == list(range(6))
-        driver.find_element(By.CSS_SELECTOR, "[data-download='fig2b']").click()
-        assert downloaded("fig2b.png").startswith(b"\x89PNG\r\n\x1a\n")
+        for figure in ["fig2a", "fig2b", "fig2c"]:
+            driver.find_element(By.CSS_SELECTOR, f"[data-download='{figure}']").click()
+            assert downloaded(f"{figure}.png").startswith(PNG), figure
 
     @test
     def stop_ends_a_long_stream_and_the_computation():
@@ -263,6 +265,12 @@ try:
         stages = chart("fig3", "c.$stagePoints.map(p => p.stage)")
         assert len(stages) == 3 and all(s in (1, 2, 3) for s in stages), stages
         assert driver.find_element(By.ID, "transitions").text, "the summary's transitions are not described"
+        driver.find_element(By.CSS_SELECTOR, "[data-download='sweep-csv']").click()
+        rows = list(csv.reader(downloaded("sweep.csv").decode().splitlines()))
+        assert rows[0][:5] == ["input", "label", "ratio", "stage", "stage_reference"], rows[0]
+        assert [(r[1], float(r[2]), int(r[3])) for r in rows[1:]] == [("6", 0.0, stages[0]), ("6", 0.5, stages[1]), ("6", 1.0, stages[2])]
+        driver.find_element(By.CSS_SELECTOR, "[data-download='fig3']").click()
+        assert downloaded("fig3.png").startswith(PNG)
 
     @test
     def drawn_digit_runs_as_pixels():
