@@ -47,12 +47,15 @@ class Server:
     """`vaedyn serve` on a free loopback port, serving public/ from the repository."""
 
     def __init__(self):
+        # Its log goes to a file: a pipe nobody reads would stall the server once full.
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen([BINARY, "serve", "--host", "127.0.0.1", "--port", "0", "--model", MODEL],
-                                        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                        cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.process.stdout.readline()
         if not line.startswith("listening on"):
             self.stop()
-            raise RuntimeError(f"server did not start: {line!r}")
+            self.log.seek(0)
+            raise RuntimeError(f"server did not start: {line!r} {self.log.read()}")
         self.url = f"http://127.0.0.1:{int(line.split()[-1])}"
 
     def json(self, path):
@@ -85,14 +88,18 @@ def browser(downloads):
     return driver
 
 
-server = Server()
 downloads = tempfile.mkdtemp(prefix="vaedyn-page-")
+server = driver = None
 try:
+    server = Server()
     driver = browser(downloads)
 except Exception:
-    server.stop()
+    # Nothing to test without both; still end with the summary line.
+    print(f"FAIL start\n{traceback.format_exc()}\n0 passed, 1 failed")
+    if server:
+        server.stop()
     shutil.rmtree(downloads)
-    raise
+    sys.exit(1)
 
 
 def app(name):
