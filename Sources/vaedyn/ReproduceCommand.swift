@@ -52,7 +52,7 @@ struct ReproduceCommand: ParsableCommand {
             return result
         }
 
-        var report = ReproductionReport(model: bundle, inputs: inputs.count, perClass: perClass, seed: seed, noise: noise, trials: trials, steps: steps,
+        var report = ReproductionReport(model: bundle, labels: inputs.map { $0.label! }, perClass: perClass, seed: seed, noise: noise, trials: trials, steps: steps,
                                         sweepTrials: sweepTrials, sweepSteps: sweepSteps, earlyWindow: earlyWindow, grid: grid, ratios: ratios)
         for image in DynamicsParameters.Draw.allCases {
             report.dynamics[image] = try phase("Fig 2b, x \(image): \(inputs.count) inputs x \(trials) trials x \(steps) steps", total: inputs.count) {

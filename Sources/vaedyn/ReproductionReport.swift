@@ -7,6 +7,8 @@ import VAE
 struct ReproductionReport {
     let model: ModelBundle
     let inputs: Int, perClass: Int
+    /// Class of each input, in sweep order.
+    let labels: [Int]
     let seed: UInt64, noise: Float, trials: Int, steps: Int
     let sweepTrials: Int, sweepSteps: Int, earlyWindow: Int
     let grid: String, ratios: [Float]
@@ -19,10 +21,11 @@ struct ReproductionReport {
     var geometry: CleanGeometry?
     var seconds = 0.0
 
-    init(model: ModelBundle, inputs: Int, perClass: Int, seed: UInt64, noise: Float, trials: Int, steps: Int,
+    init(model: ModelBundle, labels: [Int], perClass: Int, seed: UInt64, noise: Float, trials: Int, steps: Int,
          sweepTrials: Int, sweepSteps: Int, earlyWindow: Int, grid: String, ratios: [Float]) {
         self.model = model
-        self.inputs = inputs
+        inputs = labels.count
+        self.labels = labels
         self.perClass = perClass
         self.seed = seed
         self.noise = noise
@@ -87,7 +90,9 @@ struct ReproductionReport {
         let stageOne = ss.map { $0.count(stage: 1, at: first) }
         s += "| stage I (own pattern nearest) at small noise (p = \(f(ratios[first]))) | \(percent(stageOne[0], of: inputs)) | \(percent(stageOne[1], of: inputs)) | \(verdict(stageOne, "stage I")) |\n"
         let stageThree = ss.map { $0.count(stage: 3, at: lastIndex) }
-        s += "| stage III (xi_bar_all nearest) at large noise (p = \(f(ratios[lastIndex]))) | \(percent(stageThree[0], of: inputs)) | \(percent(stageThree[1], of: inputs)) | \(verdict(stageThree, "stage III")) |\n"
+        let before = max(0, lastIndex - 1), stageThreeBefore = ss.map { $0.count(stage: 3, at: before) }
+        s += "| stage III (xi_bar_all nearest) at large noise (p = \(f(ratios[lastIndex])); p = \(f(ratios[before])) in brackets) "
+        s += "| \(percent(stageThree[0], of: inputs)) (\(stageThreeBefore[0])) | \(percent(stageThree[1], of: inputs)) (\(stageThreeBefore[1])) | \(verdict(stageThree, "stage III")) |\n"
         let two = ss.map(\.everStageTwo), earlyTwo = es.map(\.everStageTwo)
         s += "| stage II (class concept nearest) at medium noise | \(percent(two[0], of: inputs)) inputs at some p (\(percent(earlyTwo[0], of: inputs)) with the minimum over t <= \(earlyWindow)) "
         s += "| \(percent(two[1], of: inputs)) (\(percent(earlyTwo[1], of: inputs)) over t <= \(earlyWindow)) | \(verdict(two, "stage II")) |\n"
@@ -104,7 +109,7 @@ struct ReproductionReport {
     }
 
     func discussion(two: [Int], earlyTwo: [Int]) -> String {
-        var s = "### Where our model disagrees with the paper, and why\n\n"
+        var s = "### Where our model departs from the paper's picture, and why\n\n"
         let sample = dynamics[.sample]!, mean = dynamics[.mean]!
         let own = sample.inputs.map { $0.ownShare[steps] ?? 0 }.reduce(0, +) / Float(inputs)
         let ownMean = mean.inputs.map { $0.ownShare[steps] ?? 0 }.reduce(0, +) / Float(inputs)
@@ -167,6 +172,14 @@ struct ReproductionReport {
         s += "|---|" + variants.map { _ in "---" }.joined(separator: "|") + "|\n"
         for (k, ratio) in ratios.enumerated() {
             s += "| \(f(ratio)) | " + variants.map { v in (1...3).map { "\(v.1.count(stage: $0, at: k))" }.joined(separator: " / ") }.joined(separator: " | ") + " |\n"
+        }
+        if ratios.last == 1, let sweep = sweeps[.sample] {
+            let classes = Set(sweep.stages.indices.filter { sweep.stages[$0].last == 2 }.map { labels[$0] }).sorted()
+            s += "\nAt p = 1 the noise leaves nothing of the input and every input uses the same trial streams, so all inputs run the same chains; "
+            s += "the stage there only says whether an input's class concept or xi_bar_all is nearer those chains. "
+            s += classes.isEmpty ? "No class is in stage II there (sampled x).\n"
+                : "The inputs in stage II at p = 1 (sampled x) are of class \(classes.map { model.description.classNames[$0] }.joined(separator: ", ")): "
+                    + "chains started from pure noise settle nearer those class concepts than xi_bar_all.\n"
         }
         return s
     }
