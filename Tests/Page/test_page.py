@@ -163,9 +163,12 @@ def severe_console_entries():
 
 
 def downloaded(name):
-    """The bytes of a finished download (Chromium writes to NAME.crdownload, then renames)."""
+    """The bytes of a finished download: present, not empty (none of ours is), and no
+    partial .crdownload left beside it."""
     path = os.path.join(downloads, name)
-    wait_for(lambda: os.path.exists(path), f"{name} to download")
+    finished = lambda: os.path.exists(path) and os.path.getsize(path) > 0 and not any(
+        f.endswith(".crdownload") for f in os.listdir(downloads))
+    wait_for(finished, f"{name} to download")
     with open(path, "rb") as f:
         return f.read()
 
@@ -224,9 +227,9 @@ try:
         # The input is a 3: its class concept is the one drawn heavy.
         heavy = chart("fig2b", "c.data.datasets.filter(d => !d.band && d.level === 'class' && d.borderWidth > 2).map(d => d.ref)")
         assert heavy == ["class-3"], heavy
-        # Fig 2c: the mean state and each drawn trial gain a point per step.
+        # Fig 2c: the mean state and each drawn trial (some of them) gain a point per step.
         lengths = chart("fig2c", "c.data.datasets.slice(1).map(d => d.data.length)")
-        assert lengths == [steps + 1] * (1 + trials), lengths
+        assert 2 <= len(lengths) <= 1 + trials and set(lengths) == {steps + 1}, lengths
         assert "Done" in driver.find_element(By.ID, "status").text
 
     @test
@@ -328,8 +331,10 @@ try:
         viewport(390, 844)  # narrower than a headless window may be
         try:
             assert driver.execute_script("return innerWidth;") == 390
-            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
-            assert overflow <= 0, f"{overflow} px wider than a phone"
+            # Charts follow a new width on their next resize callback, so the page gets
+            # a moment to settle before it counts as too wide.
+            overflow = lambda: driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+            wait_for(lambda: overflow() <= 0, "the page to fit a phone's width")
         finally:
             driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 

@@ -3,7 +3,7 @@
 // (all of them would hide the picture and cost a redraw per point).
 import { axis, makeChart, scheduleUpdate, styleOf, translucent } from "./chart-kit.js";
 
-const TRIALS_DRAWN = 12;
+const TRIALS_DRAWN = 6;
 
 export class ProjectionFigure {
   constructor(canvas) {
@@ -61,7 +61,7 @@ export class ProjectionFigure {
       this.pointSet("concepts", references, start.classReferences, ownClass),
       // The start of the mean trajectory, t = 0, drawn larger so its direction reads.
       line("mean state", "#000", 2.5, { pointRadius: (c) => (c.dataIndex === 0 ? 6 : 2.5), pointStyle: "circle" }),
-      ...Array.from({ length: trials }, (_, i) => line(`trial ${i + 1}`, translucent("#1f77b4", 0.35), 1, { trial: true })),
+      ...Array.from({ length: trials }, (_, i) => line(`trial ${i + 1}`, translucent("#1f77b4", 0.3), 1, { trial: true })),
     ];
     this.chart.update("none");
   }
