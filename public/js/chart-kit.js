@@ -3,6 +3,7 @@
 // PNG looks like the page, labels beside points, and redraws batched to one per frame so
 // a fast stream does not redraw a chart for every record.
 const { Chart } = window;
+if (!Chart) throw new Error("Chart.js did not load from /vendor/chart.js/: install libjs-chart.js (scripts/setup)");
 
 // Tableau's ten categorical colours, one per class concept.
 const CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
