@@ -3,7 +3,7 @@
 FROM swift:6.3-bookworm AS build
 WORKDIR /src
 COPY scripts/setup scripts/setup
-RUN scripts/setup
+RUN scripts/setup --system-only
 COPY Package.swift ./
 COPY Sources Sources
 COPY Tests Tests
@@ -24,5 +24,6 @@ COPY public public
 COPY config config
 USER vaedyn
 ENTRYPOINT ["vaedyn"]
-# `vaedyn serve` becomes the command with the service issue.
-CMD ["--help"]
+ENV VAEDYN_SERVER_HOST=0.0.0.0
+EXPOSE 8080
+CMD ["serve"]

@@ -13,12 +13,16 @@ setup:
 build: setup
 	$(SWIFT) build -c release
 
-run: build data
-	$(BIN)/vaedyn eval $(MODEL) --samples 100
+run: build
+	$(BIN)/vaedyn serve --model $(MODEL)
 
 test: setup
 	$(SWIFT) build -c release --build-tests
+	$(SWIFT) build -c release --product vaedyn
 	$(SWIFT) test -c release --skip-build
+	python3 Tests/Service/test_service.py $(BIN)/vaedyn $(MODEL)
+	scripts/setup-browser-tests
+	python3 Tests/Page/test_page.py $(BIN)/vaedyn $(MODEL)
 	scripts/fuzz-http 200000
 
 bench: build
