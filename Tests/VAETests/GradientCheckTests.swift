@@ -52,14 +52,13 @@ final class GradientCheckTests: XCTestCase {
         for (s, d) in zip(results[0], results[1]) { XCTAssertEqual(s, d, accuracy: 1e-5) }
     }
 
-    /// Rows with more ones than `BinaryRows.maximumDensity` take the dense product.
-    func testDenseInputsTakeTheDenseProduct() {
+    /// Binary rows take the sparse sum whatever their share of ones; other values the dense product.
+    func testEveryBinaryRowTakesTheSparseSum() {
         let rows = BinaryRows()
-        let x = [Float](repeating: 1, count: 30) + [Float](repeating: 0, count: 70)
-        XCTAssertFalse(rows.rebuild(from: x, rows: 1, columns: 100))
-        XCTAssertTrue(rows.rebuild(from: [Float](repeating: 1, count: 20) + [Float](repeating: 0, count: 80), rows: 1, columns: 100))
-        XCTAssertEqual(rows.columns.count, 20)
+        XCTAssertTrue(rows.rebuild(from: [Float](repeating: 1, count: 90) + [Float](repeating: 0, count: 10), rows: 1, columns: 100))
+        XCTAssertEqual(rows.columns.count, 90)
         XCTAssertFalse(rows.rebuild(from: [0.5, 0, 0, 0], rows: 1, columns: 4))
+        XCTAssertFalse(rows.isValid)
     }
 
     /// Shards of a batch must add up to the gradient of the whole batch computed at once.
