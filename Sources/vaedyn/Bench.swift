@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dynamics
 import Foundation
 import VAE
 
@@ -19,6 +20,8 @@ struct Bench: ParsableCommand {
     enum Part: String, ExpressibleByArgument, CaseIterable { case training, chains }
 
     @Option(help: "Measure only this part (training or chains).") var only: Part?
+    @Option(help: "Trained model whose weights the chains run (its binary samples are sparse, as in use).")
+    var model = "models/mnist-default.vaem"
 
     func run() throws {
         let a = Architecture.paper
@@ -29,10 +32,14 @@ struct Bench: ParsableCommand {
             print(String(format: "  training:        %8.0f images/s at batch 100   %6.1f GFLOP/s dense-equivalent", train, train * a.flopsPerTrainingImage / 1e9))
         }
         if only != .training {
-            chain500 = median((0..<repetitions).map { _ in chainRate(a, chains: 500, steps: 100) })
+            let trained = try reporting(model) { try DynamicsModel(bundle: ModelBundle(contentsOf: URL(fileURLWithPath: model))) }
+            print("  chains run the weights of \(model); inputs are its stored exemplars")
+            chain500 = median((0..<repetitions).map { _ in chainRate(trained, chains: 500, steps: 100) })
             print(String(format: "  chains x500:     %8.0f chain-steps/s          %6.1f GFLOP/s dense-equivalent", chain500, chain500 * a.flopsPerChainStep / 1e9))
-            chain1 = median((0..<repetitions).map { _ in chainRate(a, chains: 1, steps: 3000) })
+            chain1 = median((0..<repetitions).map { _ in chainRate(trained, chains: 1, steps: 3000) })
             print(String(format: "  one chain:       %8.0f chain-steps/s", chain1))
+            let endToEnd = try median((0..<repetitions).map { _ in try endToEndDynamicsSeconds(trained) })
+            print(String(format: "  dynamics run:    %8.3f s for 500 trials x 100 steps, end to end (records encoded)", endToEnd))
         }
         guard let peers else { return }
         for (name, script, env) in [("PyTorch", "vae_torch.py", [:]), ("JAX", "vae_jax.py", [:]), ("numpy", "vae_numpy.py", [:]),
@@ -76,15 +83,20 @@ struct Bench: ParsableCommand {
         return Double(steps * 100) / Date().timeIntervalSince(started)
     }
 
-    func chainRate(_ a: Architecture, chains: Int, steps: Int) -> Double {
-        let parameters = Parameters(a)
-        parameters.initialize(seed: 1)
-        let network = Network(parameters: parameters)
+    /// Chain-steps per second of the bare Gibbs step (encode, sample z, decode, sample x).
+    func chainRate(_ model: DynamicsModel, chains: Int, steps: Int) -> Double {
+        let a = model.architecture
         let ws = Workspace(a, capacity: chains)
         let x = FloatBuffer(count: chains * a.inputSize)
         var streams = (0..<chains).map { RandomStream(seed: 3, stream: UInt64($0)) }
-        for i in 0..<x.count { x[i] = streams[0].uniform() < 0.13 ? 1 : 0 }
+        let exemplars = model.bundle.exemplarPixels
+        for r in 0..<chains {
+            exemplars[r % exemplars.count].withUnsafeBufferPointer {
+                Binarizer().binarize($0.baseAddress!, count: a.inputSize, into: x.pointer + r * a.inputSize, rng: &streams[r])
+            }
+        }
         let step = GibbsStep()
+        let network = model.network
         for _ in 0..<5 {
             step.recognise(network, x: x.pointer, rows: chains, workspace: ws, streams: &streams)
             step.generate(network, rows: chains, workspace: ws, into: x.pointer, streams: &streams)
