@@ -123,8 +123,8 @@ struct ChainRequest {
         case "application/json":
             guard var image = try fields.object("image") else { throw FieldError("image", "is required") }
             return try decoder.decode(&image, label: label)
-        case let type:
-            return try decoder.decode(bytes: request.body, png: type == "image/png", field: "body", label: label)
+        default:
+            return try decoder.decode(bytes: request.body, field: "body", label: label)
         }
     }
 

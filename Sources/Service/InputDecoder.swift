@@ -44,23 +44,21 @@ struct InputDecoder {
             guard let text = try image.string(kind), let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
                 throw FieldError(image.name(kind), "must be base64 text")
             }
-            input = try decode(bytes: [UInt8](data), png: kind == "png", field: image.name(kind), label: label)
+            input = try decode(bytes: [UInt8](data), field: image.name(kind), label: label)
         }
         try image.rejectUnknown()
         return input
     }
 
     /// A PNG or PGM file of any size, brought to MNIST form.
-    func decode(bytes: [UInt8], png: Bool, field: String, label: Int?) throws -> DynamicsInput {
-        do {
-            let image = png ? try PNGCodec.decode(bytes, limits: imageLimits) : try PGMCodec.decode(bytes, limits: imageLimits)
-            let pixels = try MNISTForm.normalize(image)
-            guard pixels.count == model.architecture.inputSize else {
-                throw FieldError(field, "model '\(model.id)' takes \(model.architecture.inputSize) pixels, not MNIST's 784")
-            }
-            return DynamicsInput(pixels: pixels.map { UInt8(($0 * 255).rounded()) }, label: label, info: InputInfo(source: "image", label: label))
-        } catch let error as ImageError {
+    func decode(bytes: [UInt8], field: String, label: Int?) throws -> DynamicsInput {
+        let pixels: [UInt8]
+        do { pixels = try DigitImage.mnistBytes(bytes, limits: imageLimits) } catch let error as ImageError {
             throw FieldError(field, error.description)
         }
+        guard pixels.count == model.architecture.inputSize else {
+            throw FieldError(field, "model '\(model.id)' takes \(model.architecture.inputSize) pixels, not MNIST's 784")
+        }
+        return DynamicsInput(pixels: pixels, label: label, info: InputInfo(source: "image", label: label))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dynamics
 import Foundation
+import Imaging
 import VAE
 
 /// The model and the input image(s) of a dynamics or sweep command.
@@ -8,7 +9,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Model file (.vaem).") var model = "models/mnist-default.vaem"
     @Option(help: "Class of the input: with --index, the K-th test image of this class (the model's exemplars first).") var digit: Int?
     @Option(help: "Position of the input among the test images of --digit.") var index = 0
-    @Option(help: "Input image: binary PGM (P5) or raw bytes, one per pixel.") var image: String?
+    @Option(help: "Input image: PNG or PGM of any size (brought to MNIST form), or exactly 784 raw bytes.") var image: String?
     @Option(help: "Class of --image, when known (needed for stages).") var label: Int?
     @Option(name: .customLong("test-index"), help: "Input: the test image at this position of the test set (needs --data).") var testIndex: Int?
     @Option(help: "Folder with the MNIST IDX files (only for test images beyond the model's exemplars, and --memory).") var data = "data/mnist"
@@ -34,7 +35,16 @@ struct InputOptions: ParsableArguments {
     /// The single input these options name (default: the first exemplar of class 6, the paper's Fig 2).
     func input(for model: DynamicsModel) throws -> DynamicsInput {
         if let image {
-            let pixels = try reporting(image) { try ImageFile.read(image, pixels: model.architecture.inputSize) }
+            let pixels = try reporting(image) { () -> [UInt8] in
+                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: image)))
+                // Raw bytes are taken as they are: already in the model's form.
+                if bytes.count == model.architecture.inputSize { return bytes }
+                let pixels = try DigitImage.mnistBytes(bytes)
+                guard pixels.count == model.architecture.inputSize else {
+                    throw CLIError("model '\(model.id)' takes \(model.architecture.inputSize) pixels, not MNIST's \(pixels.count)")
+                }
+                return pixels
+            }
             return DynamicsInput(pixels: pixels, label: label, info: InputInfo(source: "image", label: label))
         }
         if let testIndex { return try reporting("input") { try DynamicsInput.testImage(testSet(), label: nil, index: testIndex) } }
