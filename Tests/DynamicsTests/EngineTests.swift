@@ -13,7 +13,8 @@ final class EngineTests: XCTestCase {
     }
 
     /// The encoder means of trials 0..<3 at every step, run in a batch of `trials`.
-    func firstTrajectories(_ model: DynamicsModel, trials: Int, steps: Int) throws -> [[Float]] {
+    /// mu(t) of the first `rows` trials at every step.
+    func firstTrajectories(_ model: DynamicsModel, trials: Int, steps: Int, rows: Int = 3) throws -> [[Float]] {
         let input = try DynamicsInput.exemplar(of: model, label: 3, index: 1)
         let trajectory = Trajectory(model: model, trials: trials, kernel: GibbsKernel(sampleImage: true, sampleLatent: true))
         var seen: [[Float]] = []
@@ -21,7 +22,7 @@ final class EngineTests: XCTestCase {
         _ = try trajectory.run(input: input, references: ReferenceSet(model: model, input: input), parameters: parameters(trials: trials, steps: steps),
                                isCancelled: { false }) { _ in
             let m = trajectory.chains.means
-            seen.append((0..<3).flatMap { r in (0..<z).map { m.pointer[r * m.stride + $0] } })
+            seen.append((0..<rows).flatMap { r in (0..<z).map { m.pointer[r * m.stride + $0] } })
         }
         return seen
     }
@@ -29,11 +30,13 @@ final class EngineTests: XCTestCase {
     func testATrialDoesNotDependOnHowManyRunTogether() throws {
         // The paper's layer sizes, so that the matrix products take their real code paths.
         let model = try TestModels.synthetic(.paper)
-        let few = try firstTrajectories(model, trials: 3, steps: 12)
-        let many = try firstTrajectories(model, trials: 50, steps: 12)
-        XCTAssertEqual(few.count, 13)
-        let firstDifference = few.indices.first { few[$0] != many[$0] }
-        XCTAssertNil(firstDifference, "trials 0-2 alone and among 50 part at step \(firstDifference ?? -1)")
+        for (trials, rows) in [(1, 1), (3, 3)] {
+            let few = try firstTrajectories(model, trials: trials, steps: 12, rows: rows)
+            let many = try firstTrajectories(model, trials: 50, steps: 12, rows: rows)
+            XCTAssertEqual(few.count, 13)
+            let firstDifference = few.indices.first { few[$0] != many[$0] }
+            XCTAssertNil(firstDifference, "the first \(rows) trials alone and among 50 part at step \(firstDifference ?? -1)")
+        }
     }
 
     func testTheSameRequestGivesTheSameRecords() throws {
