@@ -19,11 +19,11 @@ run: build
 test: setup
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) build -c release --product vaedyn
-	$(SWIFT) test -c release --skip-build
+	$(SWIFT) test -c release --skip-build --disable-swift-testing
+	scripts/fuzz-http 200000
 	python3 Tests/Service/test_service.py $(BIN)/vaedyn $(MODEL)
 	scripts/setup-browser-tests
 	python3 Tests/Page/test_page.py $(BIN)/vaedyn $(MODEL)
-	scripts/fuzz-http 200000
 
 bench: build
 	$(BIN)/vaedyn bench
