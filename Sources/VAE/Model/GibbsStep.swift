@@ -14,11 +14,16 @@ public struct GibbsStep: Sendable {
     public func recognise(_ network: Network, x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, streams: inout [RandomStream]) {
         let z = network.architecture.latentSize
         network.encode(x, rows: rows, workspace: ws)
-        if sampleLatent {
-            for r in 0..<rows { streams[r].fillGaussian(ws.noise.pointer + r * z, count: z) }
-            GaussianLatent.sample(encoderOutput: ws.encoderOutput.pointer, noise: ws.noise.pointer, rows: rows, latent: z, into: ws.latent.pointer)
-        } else {
-            GaussianLatent.means(encoderOutput: ws.encoderOutput.pointer, rows: rows, latent: z, into: ws.latent.pointer)
+        let sample = sampleLatent
+        forEachShard(of: rows, network: network, streams: &streams) { range, streams in
+            let e = ws.encoderOutput.pointer + range.lowerBound * 2 * z, out = ws.latent.pointer + range.lowerBound * z
+            guard sample else {
+                GaussianLatent.means(encoderOutput: e, rows: range.count, latent: z, into: out)
+                return
+            }
+            let noise = ws.noise.pointer + range.lowerBound * z
+            for r in range { streams[r].fillGaussian(ws.noise.pointer + r * z, count: z) }
+            GaussianLatent.sample(encoderOutput: e, noise: noise, rows: range.count, latent: z, into: out)
         }
     }
 
@@ -27,9 +32,22 @@ public struct GibbsStep: Sendable {
     public func generate(_ network: Network, rows: Int, workspace ws: Workspace, into x: UnsafeMutablePointer<Float>, streams: inout [RandomStream]) {
         let d = network.architecture.inputSize
         network.decode(rows: rows, workspace: ws)
-        VectorMath.sigmoid(ws.logits.pointer, x, count: rows * d)
-        if sampleImage {
-            for r in 0..<rows { streams[r].fillBernoulli(probabilities: x + r * d, x + r * d, count: d) }
+        let sample = sampleImage, out = UnsafeSendable(x)
+        forEachShard(of: rows, network: network, streams: &streams) { range, streams in
+            let first = out.value + range.lowerBound * d
+            VectorMath.sigmoid(ws.logits.pointer + range.lowerBound * d, first, count: range.count * d)
+            guard sample else { return }
+            for r in range { streams[r].fillBernoulli(probabilities: out.value + r * d, out.value + r * d, count: d) }
+        }
+    }
+
+    /// The per-row draws and elementwise work, split like the network's products: each
+    /// shard touches only its own rows and their streams.
+    private func forEachShard(of rows: Int, network: Network, streams: inout [RandomStream],
+                              _ body: (Range<Int>, UnsafeMutablePointer<RandomStream>) -> Void) {
+        streams.withUnsafeMutableBufferPointer { buffer in
+            let s = UnsafeSendable(buffer.baseAddress!)
+            Parallel.forEachShard(network.shards(rows: rows)) { _, range in body(range, s.value) }
         }
     }
 }
