@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// A JSON object read field by field, each read naming its path so that errors can say
 /// exactly which field broke which rule; fields nobody read are reported as unknown.
@@ -16,7 +17,8 @@ struct JSONFields {
     static func parse(_ body: [UInt8]) throws -> JSONFields {
         let value: Any
         do { value = try JSONSerialization.jsonObject(with: Data(body)) } catch {
-            throw FieldError("body", "is not valid JSON (\((error as NSError).localizedDescription))")
+            // NaN, Infinity and numbers beyond Double are not JSON; they land here too.
+            throw HTTPError.invalidJSON((error as NSError).localizedDescription)
         }
         guard let object = value as? [String: Any] else { throw FieldError("body", "must be a JSON object") }
         return JSONFields(object)
