@@ -11,7 +11,7 @@ Needs scripts/setup-browser-tests (Chromium, chromium-driver, selenium).
 
 usage: test_page.py VAEDYN_BINARY MODEL_FILE
 """
-import csv, json, os, shutil, signal, subprocess, sys, tempfile, traceback, urllib.request
+import csv, json, os, shutil, sys, tempfile, traceback, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service as DriverService
@@ -22,53 +22,27 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Support"))
+from live_server import ROOT, LiveServer, Runner  # noqa: E402
 BINARY, MODEL = sys.argv[1], sys.argv[2]
 SCREENSHOT = os.path.join(ROOT, ".build", "page-screenshot.png")
 # Bounds on waiting for the server and the browser, so a hang fails instead of blocking
 # `make test`; none of them is a speed requirement.
 WAIT = 180
 PNG = b"\x89PNG\r\n\x1a\n"
-results = {"passed": 0, "failed": 0}
+runner = Runner()
+test = runner.test
 
 
-def test(fn):
-    try:
-        fn()
-        results["passed"] += 1
-        print(f"PASS {fn.__name__}", flush=True)
-    except Exception:
-        results["failed"] += 1
-        print(f"FAIL {fn.__name__}\n{traceback.format_exc()}", flush=True)
-    return fn
-
-
-class Server:
+class Server(LiveServer):
     """`vaedyn serve` on a free loopback port, serving public/ from the repository."""
 
     def __init__(self):
-        # Its log goes to a file: a pipe nobody reads would stall the server once full.
-        self.log = tempfile.TemporaryFile(mode="w+")
-        self.process = subprocess.Popen([BINARY, "serve", "--host", "127.0.0.1", "--port", "0", "--model", MODEL],
-                                        cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log, text=True)
-        line = self.process.stdout.readline()
-        if not line.startswith("listening on"):
-            self.stop()
-            self.log.seek(0)
-            raise RuntimeError(f"server did not start: {line!r} {self.log.read()}")
-        self.url = f"http://127.0.0.1:{int(line.split()[-1])}"
+        super().__init__(BINARY, MODEL)
 
     def json(self, path):
         with urllib.request.urlopen(self.url + path, timeout=30) as r:
             return json.load(r)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 def browser(downloads):
@@ -357,5 +331,4 @@ finally:
     server.stop()
     shutil.rmtree(downloads)
 
-print(f"{results['passed']} passed, {results['failed']} failed")
-sys.exit(1 if results["failed"] else 0)
+runner.finish()

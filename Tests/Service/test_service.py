@@ -6,32 +6,23 @@ errors, limits (503 with Retry-After), a client that leaves mid-stream (visible 
 
 usage: test_service.py VAEDYN_BINARY MODEL_FILE
 """
-import http.client, json, os, signal, socket, subprocess, sys, tempfile, time, traceback
+import http.client, json, os, socket, subprocess, sys, tempfile, time
 
 import jsonschema
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Support"))
+from live_server import ROOT, LiveServer, Runner  # noqa: E402
+
 BINARY, MODEL = sys.argv[1], sys.argv[2]
-results = {"passed": 0, "failed": 0}
+runner = Runner()
+test = runner.test
 
 
-class Server:
-    """`vaedyn serve` on a free loopback port, with an optional configuration file."""
+class Server(LiveServer):
+    """A live server with request helpers for these tests."""
 
-    def __init__(self, config=None, extra=()):
-        self.config_path = None
-        args = [BINARY, "serve", "--port", "0", "--model", MODEL]
-        if config is not None:
-            fd, self.config_path = tempfile.mkstemp(suffix=".json")
-            with os.fdopen(fd, "w") as f:
-                json.dump(config, f)
-            args += ["--config", self.config_path]
-        self.process = subprocess.Popen(args + list(extra), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline()
-        if not line.startswith("listening on"):
-            raise RuntimeError(f"server did not start: {line!r} {self.process.stderr.read()}")
-        self.port = int(line.split()[-1])
-        self.url = f"http://127.0.0.1:{self.port}"
+    def __init__(self, config=None, env=None):
+        super().__init__(BINARY, MODEL, config, env)
 
     def request(self, method, path, body=None, headers=None, timeout=120):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -46,28 +37,6 @@ class Server:
         headers = {"Content-Type": "application/json"} if payload is not None else {}
         headers.update(kw.pop("headers", {}))
         return self.request(method, path, body, headers, **kw)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        if self.config_path:
-            os.unlink(self.config_path)
-        return self.process.returncode
-
-
-def test(fn):
-    try:
-        fn()
-        results["passed"] += 1
-        print(f"PASS {fn.__name__}")
-    except Exception:
-        results["failed"] += 1
-        print(f"FAIL {fn.__name__}\n{traceback.format_exc()}")
-    return fn
 
 
 def schema(doc, name):
@@ -287,17 +256,12 @@ def bad_configuration_stops_the_start_naming_the_key():
 
 @test
 def environment_overrides_the_file():
-    env = dict(os.environ, VAEDYN_LIMITS_MAX_STEPS="7")
-    p = subprocess.Popen([BINARY, "serve", "--port", "0", "--model", MODEL], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    port = int(p.stdout.readline().split()[-1])
+    live = Server(env=dict(os.environ, VAEDYN_LIMITS_MAX_STEPS="7"))
     try:
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        c.request("POST", "/dynamics", json.dumps({"image": {"exemplar": {"digit": 6}}, "steps": 8}), {"Content-Type": "application/json"})
-        r = c.getresponse()
-        assert r.status == 422 and "1...7" in r.read().decode()
+        status, _, raw = live.json("POST", "/dynamics", {"image": {"exemplar": {"digit": 6}}, "steps": 8})
+        assert status == 422 and "1...7" in raw.decode(), (status, raw)
     finally:
-        p.send_signal(signal.SIGTERM)
-        p.wait(timeout=15)
+        live.stop()
 
 
 @test
@@ -317,5 +281,4 @@ def unreadable_model_and_busy_port_are_clear_errors():
     assert out.returncode != 0 and "cannot listen" in out.stderr, out.stderr
 
 
-print(f"{results['passed']} passed, {results['failed']} failed")
-sys.exit(1 if results["failed"] else 0)
+runner.finish()
