@@ -35,7 +35,8 @@ extension VaedynService {
         do { run = try SweepRun(model: model, inputs: inputs, ratios: ratios, parameters: parameters) } catch let error as DynamicsError {
             throw FieldError("body", error.description)
         }
-        let stream = RecordStream(format: format, ticket: try gate.admit(), metrics: metrics, trials: parameters.trials)
+        var stream = RecordStream(format: format, ticket: try gate.admit(), metrics: metrics, trials: parameters.trials)
+        stream.stepsPerPoint = parameters.steps + 1
         let handoff = Handoff(run)
         return stream.response { isCancelled, emit in handoff.value.run(isCancelled: isCancelled, emit: emit) }
     }

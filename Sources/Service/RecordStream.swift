@@ -32,10 +32,14 @@ struct RecordStream {
     let format: RecordFormat
     let ticket: ComputeGate.Ticket
     let metrics: ServiceMetrics
+    /// Chains the computation advances together (the chains-running gauge).
     let trials: Int
+    /// Steps of each chain a point record stands for (a sweep computes a whole run per
+    /// point); a step record stands for one.
+    var stepsPerPoint = 1
 
     func response(_ compute: @escaping @Sendable (_ isCancelled: () -> Bool, _ emit: (DynamicsRecord) -> Void) -> Void) -> HTTPResponse {
-        let format = format, ticket = ticket, metrics = metrics, trials = trials
+        let format = format, ticket = ticket, metrics = metrics, trials = trials, stepsPerPoint = stepsPerPoint
         return HTTPResponse(status: .ok, headers: ["Content-Type": format.contentType, "Cache-Control": "no-store"]) { writer in
             defer { ticket.finish() }
             var failed = false
@@ -47,7 +51,7 @@ struct RecordStream {
             if format == .document { try writer.write("{\"records\":[") }
             compute(isCancelled) { record in
                 if case .step = record { metrics.chainSteps.increment(by: Int64(trials)) }
-                if case .point = record { metrics.chainSteps.increment(by: Int64(trials)) }
+                if case .point = record { metrics.chainSteps.increment(by: Int64(trials * stepsPerPoint)) }
                 guard !failed else { return }
                 do {
                     switch format {

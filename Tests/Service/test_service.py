@@ -106,7 +106,10 @@ try:
 
     @test
     def example_sweep_is_one_document():
+        before = metric(server, "vaedyn_chain_steps_total")
         document = json.loads(run_example("sweep.sh"))
+        # 5 ratios, each a run of 50 trials over t = 0...20.
+        assert metric(server, "vaedyn_chain_steps_total") - before == 5 * 21 * 50
         check(DOC, "RecordDocument", document)
         check_stream(DOC, document["records"], "point")
         assert [p["ratio"] for p in document["records"][1:-1]] == [0, 0.25, 0.5, 0.75, 1]
