@@ -21,6 +21,7 @@ test: setup
 	$(SWIFT) build -c release --product vaedyn
 	$(SWIFT) test -c release --skip-build --disable-swift-testing
 	scripts/fuzz-http 200000
+	scripts/check-dockerfile
 	python3 Tests/Service/test_service.py $(BIN)/vaedyn $(MODEL)
 	scripts/setup-browser-tests
 	python3 Tests/Page/test_page.py $(BIN)/vaedyn $(MODEL)
