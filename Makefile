@@ -18,7 +18,6 @@ run: build
 
 test: setup
 	$(SWIFT) build -c release --build-tests
-	$(SWIFT) build -c release --product vaedyn
 	$(SWIFT) test -c release --skip-build --disable-swift-testing
 	scripts/fuzz-http 200000
 	scripts/check-dockerfile

@@ -56,12 +56,6 @@ public struct ImageSet: Sendable {
         return ImageSet(rows: rows, columns: columns, pixels: p, labels: indices.map { labels[$0] })
     }
 
-    /// Intensities in [0, 1] (byte / 255) of image i.
-    public func intensities(_ i: Int) -> [Float] {
-        let n = pixelsPerImage
-        return pixels[i * n..<(i + 1) * n].map { Float($0) / 255 }
-    }
-
     public func indices(ofLabel label: Int) -> [Int] {
         labels.indices.filter { Int(labels[$0]) == label }
     }

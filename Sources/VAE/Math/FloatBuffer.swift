@@ -34,10 +34,4 @@ public final class FloatBuffer: @unchecked Sendable {
         precondition(other.count == count)
         pointer.update(from: other.pointer, count: count)
     }
-
-    public func clone() -> FloatBuffer {
-        let c = FloatBuffer(count: count)
-        c.copy(from: self)
-        return c
-    }
 }
