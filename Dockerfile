@@ -1,4 +1,8 @@
-# First working draft (the hardening issue finishes it: TLS, health check).
+# vaedyn in a container: `docker build -t vaedyn . && docker run -p 8080:8080 vaedyn`.
+# Settings come from VAEDYN_* variables (config/README.md), e.g. -e VAEDYN_LIMITS_MAX_TRIALS=500;
+# HTTPS with a mounted certificate: -v $PWD/tls:/tls:ro -e VAEDYN_TLS_CERTIFICATE=/tls/cert.pem
+# -e VAEDYN_TLS_KEY=/tls/key.pem. No Docker engine runs where this is developed:
+# scripts/check-dockerfile (run by make test) checks this file against the repository.
 # Build stage: the Swift 6 toolchain image, plus the system libraries from our set-up script.
 FROM swift:6.3-bookworm AS build
 WORKDIR /src
@@ -26,4 +30,7 @@ USER vaedyn
 ENTRYPOINT ["vaedyn"]
 ENV VAEDYN_SERVER_HOST=0.0.0.0
 EXPOSE 8080
+# `vaedyn health` reads the same settings as serve (port, TLS) and asks /healthz on
+# loopback, so the image needs no HTTP client of its own.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD ["vaedyn", "health", "--timeout", "5"]
 CMD ["serve"]

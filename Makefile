@@ -22,6 +22,7 @@ test: setup
 	scripts/fuzz-http 200000
 	scripts/check-dockerfile
 	python3 Tests/Service/test_service.py $(BIN)/vaedyn $(MODEL)
+	python3 Tests/TLS/test_tls.py $(BIN)/vaedyn $(MODEL)
 	scripts/setup-browser-tests
 	python3 Tests/Page/test_page.py $(BIN)/vaedyn $(MODEL)
 

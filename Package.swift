@@ -22,11 +22,12 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
         // PNG and PGM decoding and the MNIST normalisation of any image (used by the CLI and the service).
         .target(name: "Imaging", dependencies: ["CPNG"]),
         .target(name: "VAE", dependencies: ["CBLAS", "CZlib"], swiftSettings: numericFlags),
         .target(name: "Dynamics", dependencies: ["VAE"], swiftSettings: numericFlags),
-        .target(name: "HTTP", dependencies: ["CZlib"]),
+        .target(name: "HTTP", dependencies: ["CZlib", "COpenSSL"]),
         // The API: routes and JSON contracts gluing Dynamics to HTTP, configuration, metrics.
         .target(
             name: "Service",
@@ -42,6 +43,7 @@ let package = Package(
             dependencies: [
                 "VAE",
                 "Dynamics",
+                "HTTP",
                 "Service",
                 "Imaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

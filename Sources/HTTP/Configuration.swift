@@ -16,6 +16,11 @@ extension HTTPServer {
         public var maxConnections = 1024
         public var limits = RequestLimits()
 
+        /// Serves HTTPS instead of HTTP when set.
+        public var tls: TLSContext?
+        /// Longest a TLS handshake may take before the connection is closed.
+        public var tlsHandshakeTimeout: Duration = .seconds(10)
+
         /// From the first byte of a request to the end of its header section (408 after).
         /// A new connection that sends nothing for this long is closed without a response.
         public var headerReadTimeout: Duration = .seconds(10)

@@ -12,6 +12,8 @@ import Glibc
 /// place the descriptor is closed, so no source ever watches a closed (or reused) number.
 final class Connection: @unchecked Sendable {
     private enum Phase {
+        /// TLS only: the handshake runs before any byte of HTTP.
+        case handshaking
         /// Parsing requests; responses are queued in `outbound` as they are produced.
         case reading
         /// A producer thread feeds the response; its head is held back until the first
@@ -26,7 +28,7 @@ final class Connection: @unchecked Sendable {
     }
 
     private enum DeadlineKind {
-        case idle, header, body, writeStall, linger
+        case handshake, idle, header, body, writeStall, linger
     }
 
     /// Queued response bytes beyond which no more requests are parsed or stream bytes
@@ -35,13 +37,16 @@ final class Connection: @unchecked Sendable {
 
     let queue: DispatchQueue
     private let descriptor: Int32
+    private let tls: TLSSession?
     private let server: HTTPServer
     private let configuration: HTTPServer.Configuration
     private let readSource: DispatchSourceRead
     private let writeSource: DispatchSourceWrite
     private let timer: DispatchSourceTimer
 
-    private var phase = Phase.reading
+    private var phase: Phase
+    /// Over the connection limit: answered 503 once it can be (after the TLS handshake).
+    private var rejecting = false
     private var parser: RequestParser
     private var head: RequestHead?
     private var body: [UInt8] = []
@@ -51,13 +56,19 @@ final class Connection: @unchecked Sendable {
     /// current response.
     private var keepAlive = true
     private var peerClosed = false
+    /// The server is shutting down: a stream that starts now is asked to stop at once.
+    private var shuttingDown = false
     private var reading = false
     private var writing = false
+    /// Which readiness the TLS handshake waits for.
+    private var handshakeWantsWrite = false
     private var deadline: (kind: DeadlineKind, at: DispatchTime)?
     private var timerFiresAt: DispatchTime?
 
-    init(descriptor: Int32, server: HTTPServer, queue: DispatchQueue) {
+    init(descriptor: Int32, tls: TLSSession?, server: HTTPServer, queue: DispatchQueue) {
         self.descriptor = descriptor
+        self.tls = tls
+        phase = tls == nil ? .reading : .handshaking
         self.server = server
         self.configuration = server.configuration
         self.queue = queue
@@ -82,15 +93,26 @@ final class Connection: @unchecked Sendable {
                 server.connectionDidClose(self)
             }
             timer.resume()
-            if rejecting {
-                keepAlive = false
-                appendFixed(HTTPResponse.error(HTTPError(.serviceUnavailable, code: "too_many_connections",
-                                                         message: "The server has too many open connections")),
-                            omitBody: false, acceptsGzip: false)
+            self.rejecting = rejecting
+            if case .handshaking = phase {
+                arm(.handshake, after: configuration.tlsHandshakeTimeout)
             } else {
-                arm(.idle, after: configuration.headerReadTimeout)
+                beginHTTP()
             }
             drive()
+        }
+    }
+
+    /// The first HTTP step, once bytes can flow (at once, or after the TLS handshake).
+    private func beginHTTP() {
+        phase = .reading
+        if rejecting {
+            keepAlive = false
+            appendFixed(HTTPResponse.error(HTTPError(.serviceUnavailable, code: "too_many_connections",
+                                                     message: "The server has too many open connections")),
+                        omitBody: false, acceptsGzip: false)
+        } else {
+            arm(.idle, after: configuration.headerReadTimeout)
         }
     }
 
@@ -98,8 +120,16 @@ final class Connection: @unchecked Sendable {
     func beginShutdown() {
         queue.async { [self] in
             keepAlive = false
-            if case .reading = phase, head == nil, parser.isAtMessageBoundary, outbound.count == sent {
+            shuttingDown = true
+            switch phase {
+            case .handshaking:
                 close()
+            case .streaming(let channel, _, _):
+                channel.requestStop()
+            case .reading where head == nil && parser.isAtMessageBoundary && outbound.count == sent:
+                close()
+            default:
+                break
             }
         }
     }
@@ -111,14 +141,18 @@ final class Connection: @unchecked Sendable {
     // MARK: Reading
 
     private func readable() {
+        if case .handshaking = phase { return drive() }
         let wasIdle = head == nil && parser.isAtMessageBoundary
-        let count = withUnsafeTemporaryAllocation(byteCount: max(configuration.readBufferSize, 16 * 1024), alignment: 16) { buffer in
-            let count = read(descriptor, buffer.baseAddress, buffer.count)
+        let result = withUnsafeTemporaryAllocation(byteCount: max(configuration.readBufferSize, 16 * 1024), alignment: 16) { buffer in
+            let result = tls?.read(into: buffer) ?? Socket.receive(descriptor, into: buffer)
             // Input after a closing response is drained, never parsed.
-            if count > 0, acceptsRequests { parser.append(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
-            return count
+            if case .moved(let count) = result, acceptsRequests {
+                parser.append(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            }
+            return result
         }
-        if count > 0 {
+        switch result {
+        case .moved:
             if case .reading = phase {
                 if head != nil {
                     arm(.body, after: configuration.bodyReadTimeout)
@@ -127,9 +161,13 @@ final class Connection: @unchecked Sendable {
                 }
             }
             drive()
-        } else if count == 0 {
+            // Decrypted bytes already taken off the socket raise no read event of their own.
+            if reading, tls?.hasBufferedInput == true { queue.async { [self] in if reading { readable() } } }
+        case .wouldBlock:
+            break
+        case .ended:
             peerDidClose()
-        } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+        case .failed:
             close()
         }
     }
@@ -137,7 +175,7 @@ final class Connection: @unchecked Sendable {
     private var acceptsRequests: Bool {
         switch phase {
         case .reading, .streaming: true
-        case .closing, .lingering, .closed: false
+        case .handshaking, .closing, .lingering, .closed: false
         }
     }
 
@@ -148,7 +186,7 @@ final class Connection: @unchecked Sendable {
             // Requests already received are still answered; the last answer closes.
             keepAlive = false
             drive()
-        case .streaming, .lingering, .closed:
+        case .handshaking, .streaming, .lingering, .closed:
             // A streaming client that hangs up is gone: close() cancels the producer.
             close()
         }
@@ -162,6 +200,9 @@ final class Connection: @unchecked Sendable {
         loop: while true {
             let queued = outbound.count - sent
             switch phase {
+            case .handshaking:
+                guard shakeHands() else { break loop }
+                continue loop
             case .reading:
                 if queued < Self.outboundHighWater, parseNext() { continue loop }
             case .streaming:
@@ -177,6 +218,26 @@ final class Connection: @unchecked Sendable {
             guard outbound.count > sent, flush() else { break loop }
         }
         settle()
+    }
+
+    /// Advances the TLS handshake; true once it is complete and HTTP has begun.
+    private func shakeHands() -> Bool {
+        switch tls?.handshake() ?? .complete {
+        case .complete:
+            deadline = nil
+            setWriting(false)
+            beginHTTP()
+            return true
+        case .wantsRead:
+            handshakeWantsWrite = false
+        case .wantsWrite:
+            handshakeWantsWrite = true
+        case .failed:
+            // Garbage, a plain-HTTP client or no common protocol version: there is no
+            // channel to answer on, so the connection just ends.
+            close()
+        }
+        return false
     }
 
     /// Handles one parser event; false when the parser needs more bytes.
@@ -244,6 +305,7 @@ final class Connection: @unchecked Sendable {
             queue.async { [self] in drive() }
         }
         phase = .streaming(channel, pendingHead: head, chunked: chunked)
+        if shuttingDown { channel.requestStop() }
         deadline = nil
         let writer = ResponseWriter(channel: channel, chunked: chunked)
         // A thread of its own: producers are long compute loops that block in `flush`,
@@ -252,6 +314,8 @@ final class Connection: @unchecked Sendable {
             do {
                 try producer(writer)
                 writer.finish(failed: false)
+            } catch let error as HTTPError {
+                writer.finish(failed: true, failure: error)
             } catch {
                 writer.finish(failed: true)
             }
@@ -276,7 +340,7 @@ final class Connection: @unchecked Sendable {
             if let pendingHead { outbound += pendingHead }
             if chunked { outbound += "0\r\n\r\n".utf8 }
             if keepAlive { phase = .reading } else { enterClosing() }
-        case .failed:
+        case .failed(let failure):
             guard pendingHead != nil else {
                 // Bytes already left: the missing last chunk is how the client learns the
                 // body is incomplete.
@@ -284,7 +348,7 @@ final class Connection: @unchecked Sendable {
                 return false
             }
             phase = .reading
-            appendFixed(HTTPResponse.error(.internalError), omitBody: false, acceptsGzip: false)
+            appendFixed(HTTPResponse.error(failure ?? .internalError), omitBody: false, acceptsGzip: false)
         }
         return true
     }
@@ -328,21 +392,18 @@ final class Connection: @unchecked Sendable {
     /// `drive`) or the connection failed.
     private func flush() -> Bool {
         while sent < outbound.count {
-            let count = outbound.withUnsafeBytes { bytes in
-                send(descriptor, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+            let result = outbound.withUnsafeBytes { bytes in
+                let unsent = UnsafeRawBufferPointer(rebasing: bytes[sent...])
+                return tls?.write(unsent) ?? Socket.send(descriptor, unsent)
             }
-            if count >= 0 {
+            switch result {
+            case .moved(let count):
                 sent += count
-                continue
-            }
-            switch errno {
-            case EINTR:
-                continue
-            case EAGAIN, EWOULDBLOCK:
+            case .wouldBlock:
                 setWriting(true)
                 arm(.writeStall, after: configuration.writeStallTimeout)
                 return false
-            default:
+            case .ended, .failed:
                 close()
                 return false
             }
@@ -361,6 +422,7 @@ final class Connection: @unchecked Sendable {
     }
 
     private func halfClose() {
+        tls?.closeWrite()
         shutdown(descriptor, Int32(SHUT_WR))
         phase = .lingering
         if peerClosed {
@@ -414,6 +476,9 @@ final class Connection: @unchecked Sendable {
         let inputLimit = configuration.limits.maxRequestLineLength + configuration.limits.maxHeaderSectionLength
             + max(configuration.readBufferSize, 16 * 1024)
         switch phase {
+        case .handshaking:
+            setReading(!handshakeWantsWrite)
+            setWriting(handshakeWantsWrite)
         case .reading, .streaming:
             // While a response streams, reading goes on only to notice a hang-up; input
             // beyond one request's head waits in the kernel.
@@ -446,6 +511,8 @@ final class Connection: @unchecked Sendable {
         }
         self.deadline = nil
         switch deadline.kind {
+        case .handshake:
+            close()
         case .header, .body:
             guard case .reading = phase else { return close() }
             reject(HTTPError(.requestTimeout, code: "request_timeout", message: "The request took too long to arrive"))

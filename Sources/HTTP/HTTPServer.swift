@@ -106,9 +106,18 @@ public final class HTTPServer: Sendable {
     }
 
     private func accepted(_ descriptor: Int32) {
+        var tls: TLSSession?
+        if let context = configuration.tls {
+            // Out of memory for a session: the client gets a closed connection, not a hang.
+            guard let session = TLSSession(context: context, descriptor: descriptor) else {
+                close(descriptor)
+                return
+            }
+            tls = session
+        }
         let admission = state.withLock { state -> (Connection, admitted: Bool)? in
             guard state.lifecycle == .running else { return nil }
-            let connection = Connection(descriptor: descriptor, server: self,
+            let connection = Connection(descriptor: descriptor, tls: tls, server: self,
                                         queue: DispatchQueue(label: "http.connection", target: nextEventQueue()))
             // Refused connections are not counted: they only linger long enough to be told.
             guard state.connections.count < configuration.maxConnections else { return (connection, false) }

@@ -10,8 +10,13 @@
 /// write stall or the server's shutdown deadline), `isCancelled` becomes true, the
 /// `onCancel` handlers run once, and `write`/`flush` throw `CancellationError`.
 ///
-/// `write` and `flush` belong to the producer's thread; `isCancelled` and `onCancel` may be
-/// used from any thread.
+/// When the server shuts down, `isStopRequested` becomes true: the client is still there,
+/// and the producer should end its body soon and properly (a last record, say) rather than
+/// be cut off when the grace period ends. A producer that throws an `HTTPError` before its
+/// first `flush` is answered with that error instead of its own status.
+///
+/// `write` and `flush` belong to the producer's thread; `isCancelled`, `isStopRequested`
+/// and `onCancel` may be used from any thread.
 ///
 ///     router.get("/models/:id/samples") { request in
 ///         HTTPResponse(headers: ["Content-Type": "application/x-ndjson"]) { writer in
@@ -32,6 +37,8 @@ public final class ResponseWriter: @unchecked Sendable {
     }
 
     public var isCancelled: Bool { channel.isCancelled }
+
+    public var isStopRequested: Bool { channel.isStopRequested }
 
     /// Runs `handler` once when the response is cancelled (at once if it already is), on
     /// whichever thread notices; keep it short.
@@ -71,8 +78,8 @@ public final class ResponseWriter: @unchecked Sendable {
     }
 
     /// Called by the server when the producer returns or throws.
-    func finish(failed: Bool) {
+    func finish(failed: Bool, failure: HTTPError? = nil) {
         if !failed { try? flush() }
-        channel.finish(failed: failed)
+        channel.finish(failed: failed, failure: failure)
     }
 }

@@ -42,6 +42,34 @@ enum Socket {
         return descriptors
     }
 
+    /// A blocking socket connected to the first address `host` resolves to that answers;
+    /// `timeout` bounds the connect and every later send and receive.
+    static func connect(host: String, port: UInt16, timeout: Duration) throws -> Int32 {
+        var hints = addrinfo()
+        hints.ai_flags = AI_NUMERICSERV
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var lastError = SocketError("connect \(host):\(port): no address", code: EADDRNOTAVAIL)
+        for address in try resolve(host: host, port: port, hints: hints) {
+            var address = address
+            let family = Int32(address.ss_family)
+            let descriptor = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard descriptor >= 0 else { throw SocketError("socket") }
+            var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
+            for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
+                setsockopt(descriptor, SOL_SOCKET, option, &limit, socklen_t(MemoryLayout<timeval>.size))
+            }
+            let length = socklen_t(family == AF_INET6 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
+            let status = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, length) }
+            }
+            if status == 0 { return descriptor }
+            lastError = SocketError("connect \(host):\(port)")
+            close(descriptor)
+        }
+        throw lastError
+    }
+
     private static func resolve(host: String, port: UInt16, hints: addrinfo) throws -> [sockaddr_storage] {
         var hints = hints
         var list: UnsafeMutablePointer<addrinfo>?
@@ -133,6 +161,31 @@ enum Socket {
             case EAGAIN, EWOULDBLOCK: return nil
             case EINTR, ECONNABORTED, EPROTO: continue
             default: throw SocketError("accept")
+            }
+        }
+    }
+
+    static func receive(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> StreamIO {
+        while true {
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            if count > 0 { return .moved(count) }
+            if count == 0 { return .ended }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: return .failed
+            }
+        }
+    }
+
+    static func send(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> StreamIO {
+        while true {
+            let count = Glibc.send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            if count >= 0 { return .moved(count) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: return .failed
             }
         }
     }

@@ -8,8 +8,9 @@ final class StreamChannel: @unchecked Sendable {
         case nothing
         case bytes([UInt8])
         case finished
-        /// The producer threw, after everything it flushed was pulled.
-        case failed
+        /// The producer threw, after everything it flushed was pulled; with the answer it
+        /// asked for, if any, for when no byte has left yet.
+        case failed(HTTPError?)
     }
 
     let limit: Int
@@ -19,7 +20,9 @@ final class StreamChannel: @unchecked Sendable {
     private var pending: [UInt8] = []
     private var finished = false
     private var failed = false
+    private var failure: HTTPError?
     private var cancelled = false
+    private var stopRequested = false
     private var wakeScheduled = false
     private var cancelHandlers: [@Sendable () -> Void] = []
 
@@ -33,6 +36,19 @@ final class StreamChannel: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return cancelled
+    }
+
+    var isStopRequested: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopRequested
+    }
+
+    /// The server is shutting down: the producer should end its body soon, properly.
+    func requestStop() {
+        condition.lock()
+        stopRequested = true
+        condition.unlock()
     }
 
     func push(_ bytes: [UInt8]) throws(CancellationError) {
@@ -49,10 +65,11 @@ final class StreamChannel: @unchecked Sendable {
         if shouldWake { wake() }
     }
 
-    func finish(failed: Bool) {
+    func finish(failed: Bool, failure: HTTPError? = nil) {
         condition.lock()
         finished = true
         self.failed = failed
+        self.failure = failure
         let shouldWake = !wakeScheduled
         wakeScheduled = true
         condition.unlock()
@@ -96,6 +113,6 @@ final class StreamChannel: @unchecked Sendable {
             return .bytes(bytes)
         }
         guard finished else { return .nothing }
-        return failed ? .failed : .finished
+        return failed ? .failed(failure) : .finished
     }
 }

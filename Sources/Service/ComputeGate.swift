@@ -31,19 +31,24 @@ final class ComputeGate: Sendable {
         }
         guard admitted else {
             metrics.refused.increment()
-            throw HTTPError(.serviceUnavailable, code: "overloaded",
-                            message: "\(limits.maxConcurrent) computations are running and \(limits.queueLength) waiting; retry later",
-                            headers: ["Retry-After": "\(limits.retryAfterSeconds)"])
+            throw unavailable("overloaded", "\(limits.maxConcurrent) computations are running and \(limits.queueLength) waiting; retry later")
         }
         metrics.queueLength.increment()
         return Ticket(gate: self)
+    }
+
+    /// The answer to a request still waiting for a slot when the server begins to shut down.
+    var shuttingDown: HTTPError { unavailable("shutting_down", "The server is shutting down; retry later") }
+
+    private func unavailable(_ code: String, _ message: String) -> HTTPError {
+        HTTPError(.serviceUnavailable, code: code, message: message, headers: ["Retry-After": "\(limits.retryAfterSeconds)"])
     }
 
     /// A reserved place. `wait` turns it into a running slot; the place is given back when
     /// the ticket is finished or dropped, whichever comes first, so a response that never
     /// starts cannot leak a slot.
     final class Ticket: @unchecked Sendable {
-        private let gate: ComputeGate
+        let gate: ComputeGate
         private let state = Mutex((running: false, done: false))
 
         fileprivate init(gate: ComputeGate) { self.gate = gate }

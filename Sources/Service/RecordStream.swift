@@ -26,8 +26,10 @@ enum RecordFormat {
 }
 
 /// Runs a computation inside a streaming response, behind the compute gate, and writes its
-/// records as they come. The computation sees the client's departure through
-/// `isCancelled` and stops within one step.
+/// records as they come. The computation sees the client's departure, or the server's
+/// shutdown, through `isCancelled` and stops within one step; on shutdown its last record
+/// (a summary with `done` false) still reaches the client, and a request still waiting for
+/// a slot is answered 503.
 struct RecordStream {
     let format: RecordFormat
     let ticket: ComputeGate.Ticket
@@ -43,8 +45,11 @@ struct RecordStream {
         return HTTPResponse(status: .ok, headers: ["Content-Type": format.contentType, "Cache-Control": "no-store"]) { writer in
             defer { ticket.finish() }
             var failed = false
-            let isCancelled = { failed || writer.isCancelled }
-            guard ticket.wait(isCancelled: isCancelled) else { return }
+            let isCancelled = { failed || writer.isCancelled || writer.isStopRequested }
+            let admitted = ticket.wait(isCancelled: isCancelled)
+            // A slot freed by the shutdown itself must not start new work.
+            if writer.isStopRequested { throw ticket.gate.shuttingDown }
+            guard admitted else { return }
             metrics.chainsRunning.increment(by: Double(trials))
             defer { metrics.chainsRunning.decrement(by: Double(trials)) }
             var document: [Data] = []

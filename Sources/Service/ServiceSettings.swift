@@ -13,8 +13,28 @@ public struct ServiceSettings: Sendable {
     public var vendorRoot = "/usr/share/javascript"
     public var vendorPrefix = "/vendor/"
     public var limits = ComputeLimits()
+    /// PEM files; HTTPS is served when both are given, plain HTTP when neither is.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
 
     public init() {}
+
+    /// The TLS context the paths name, nil for plain HTTP; one path without the other, or
+    /// files OpenSSL refuses, stop the start.
+    func loadTLS() throws -> TLSContext? {
+        switch (tlsCertificatePath, tlsKeyPath) {
+        case (nil, nil):
+            return nil
+        case (let certificate?, let key?):
+            do { return try TLSContext(certificateChainFile: certificate, privateKeyFile: key) } catch {
+                throw SettingsError("\(error)")
+            }
+        case (nil, _):
+            throw SettingsError("tls.certificate", "must be given with tls.key (--tls-cert with --tls-key)")
+        case (_, nil):
+            throw SettingsError("tls.key", "must be given with tls.certificate (--tls-key with --tls-cert)")
+        }
+    }
 }
 
 /// Bounds on what one request may compute and on how many compute at once.

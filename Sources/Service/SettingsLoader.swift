@@ -134,6 +134,11 @@ struct SettingKey: Sendable {
         .seconds("server.writeStallTimeout", 0.05...3600, "Seconds a client may leave response bytes unread.") { $0.server.writeStallTimeout = $1 },
         .seconds("server.shutdownGrace", 0...600, "Seconds in-flight responses get on SIGINT/SIGTERM.") { $0.server.shutdownGracePeriod = $1 },
         .bool("server.gzip", "Compress responses for clients that accept gzip.") { $0.server.compression.isEnabled = $1 },
+        .string("tls.certificate", "PEM certificate chain; with tls.key, the server speaks HTTPS only.") { $0.tlsCertificatePath = $1 },
+        .string("tls.key", "PEM private key of tls.certificate.") { $0.tlsKeyPath = $1 },
+        .seconds("tls.handshakeTimeout", 0.05...600, "Seconds a TLS handshake may take before the connection is closed.") {
+            $0.server.tlsHandshakeTimeout = $1
+        },
         .string("model.path", "The model file (.vaem) to serve.") { $0.modelPath = $1 },
         .string("static.root", "Folder served at / (the page).") { $0.publicRoot = $1 },
         .string("static.vendorRoot", "Folder of Debian-packaged JavaScript libraries.") { $0.vendorRoot = $1 },

@@ -18,6 +18,8 @@ public final class VaedynService: Sendable {
     /// Loads the model named in the settings; a missing, truncated or corrupted file is an
     /// error whose message names the file and the problem.
     public init(settings: ServiceSettings) throws {
+        var settings = settings
+        settings.server.tls = try settings.loadTLS()
         self.settings = settings
         let url = URL(fileURLWithPath: settings.modelPath)
         let data: Data

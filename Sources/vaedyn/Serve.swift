@@ -16,19 +16,17 @@ struct Serve: ParsableCommand {
     @Option(help: "Port; 0 picks a free one (server.port).") var port: Int?
     @Option(help: "Model file (model.path).") var model: String?
     @Option(help: "Configuration file (JSON).") var config: String?
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; with --tls-key, serve HTTPS (tls.certificate).") var tlsCertificate: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert (tls.key).") var tlsKey: String?
 
     func run() throws {
         var flags: [String: ConfigValue] = [:]
         if let host { flags["server.host"] = ConfigValue(.string(host), isSecret: false) }
         if let port { flags["server.port"] = ConfigValue(.int(port), isSecret: false) }
         if let model { flags["model.path"] = ConfigValue(.string(model), isSecret: false) }
-        let settings: ServiceSettings
-        do {
-            let file = config, given = flags
-            settings = try blocking { try await SettingsLoader.load(file: file, flags: given) }
-        } catch {
-            throw CLIError("\(error)")
-        }
+        if let tlsCertificate { flags["tls.certificate"] = ConfigValue(.string(tlsCertificate), isSecret: false) }
+        if let tlsKey { flags["tls.key"] = ConfigValue(.string(tlsKey), isSecret: false) }
+        let settings = try loadSettings(file: config, flags: flags)
         let service = try reporting("cannot start") { try VaedynService(settings: settings) }
         let server = service.makeServer()
         let signals = [SIGINT, SIGTERM].map { number in
@@ -40,11 +38,22 @@ struct Serve: ParsableCommand {
         }
         defer { signals.forEach { $0.cancel() } }
         try reporting("cannot listen on \(settings.server.host):\(settings.server.port)") { try server.start() }
-        Log.logger.info("serving model '\(service.model.id)' on http://\(settings.server.host):\(server.port ?? 0)/ (Ctrl-C stops)")
+        let scheme = service.settings.server.tls == nil ? "http" : "https"
+        Log.logger.info("serving model '\(service.model.id)' on \(scheme)://\(settings.server.host):\(server.port ?? 0)/ (Ctrl-C stops)")
         // The port line on stdout lets scripts that asked for port 0 find the server.
         FileHandle.standardOutput.write(Data("listening on \(settings.server.host) port \(server.port ?? 0)\n".utf8))
         server.wait()
         Log.logger.info("stopped")
+    }
+}
+
+/// The service's settings from the flags given, `VAEDYN_*` variables and the file, or an
+/// error naming the key at fault.
+func loadSettings(file: String?, flags: [String: ConfigValue]) throws -> ServiceSettings {
+    do {
+        return try blocking { try await SettingsLoader.load(file: file, flags: flags) }
+    } catch {
+        throw CLIError("\(error)")
     }
 }
 

@@ -93,6 +93,17 @@ final class ConnectionTests: XCTestCase {
         }
     }
 
+    func testProducerThrowingAnHTTPErrorBeforeOutputIsAnsweredWithIt() throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET /stream-refuses-at-once HTTP/1.1\r\nHost: a\r\n\r\n")
+            let response = try client.readResponse()
+            XCTAssertEqual(response.status, 503)
+            XCTAssertEqual(response.header("Retry-After"), "3")
+            XCTAssert(response.text.contains("\"busy\""), response.text)
+        }
+    }
+
     func testSlowReaderPausesTheProducer() throws {
         let probe = StreamProbe()
         try withServer(router: TestRoutes.router(probe: probe)) { _, port in
@@ -177,6 +188,24 @@ final class ConnectionTests: XCTestCase {
         server.wait()
         let rest = String(decoding: try busy.readToEOF(), as: UTF8.self)
         XCTAssert(rest.contains("first\n") && rest.contains("last\n") && rest.hasSuffix("0\r\n\r\n"), rest)
+    }
+
+    func testShutdownAsksStreamsToEndTheirBodiesProperly() throws {
+        var configuration = HTTPServer.Configuration()
+        configuration.port = 0
+        configuration.shutdownGracePeriod = .seconds(60)
+        let server = HTTPServer(configuration: configuration, router: TestRoutes.router(probe: StreamProbe()))
+        try server.start()
+        let client = try RawClient(port: server.port!)
+        try client.send("GET /until-stopped HTTP/1.1\r\nHost: a\r\n\r\n")
+        XCTAssertEqual(try client.readResponse(toHead: true).status, 200)
+        let started = DispatchTime.now()
+        server.shutdown()
+        server.wait()
+        // Well inside the grace period: the stream ended itself instead of being cut.
+        XCTAssertLessThan(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds, 10_000_000_000)
+        let rest = String(decoding: try client.readToEOF(), as: UTF8.self)
+        XCTAssert(rest.hasSuffix("4\r\nbye\n\r\n0\r\n\r\n"), String(rest.suffix(60)))
     }
 
     func testShutdownCutsWhatOutlivesTheGracePeriod() throws {

@@ -76,6 +76,20 @@ enum TestRoutes {
         router.get("/stream-fails-at-once") { _ in
             HTTPResponse { _ in throw CancellationError() }
         }
+        router.get("/stream-refuses-at-once") { _ in
+            HTTPResponse { _ in throw HTTPError(.serviceUnavailable, code: "busy", message: "later", headers: ["Retry-After": "3"]) }
+        }
+        // Ticks until the server asks it to stop, then ends its body with a last line.
+        router.get("/until-stopped") { _ in
+            HTTPResponse { writer in
+                while !writer.isStopRequested {
+                    try writer.write("tick\n")
+                    try writer.flush()
+                    usleep(1_000)
+                }
+                try writer.write("bye\n")
+            }
+        }
         // Writes 64 KiB records, counting what was flushed, until told to stop.
         router.get("/flood") { request in
             let records = Int(request.queryValue("records") ?? "512") ?? 512

@@ -6,7 +6,7 @@ errors, limits (503 with Retry-After), a client that leaves mid-stream (visible 
 
 usage: test_service.py VAEDYN_BINARY MODEL_FILE
 """
-import http.client, json, os, socket, subprocess, sys, tempfile, time
+import http.client, json, os, socket, subprocess, sys, tempfile, threading, time
 
 import jsonschema
 
@@ -130,6 +130,17 @@ try:
         assert json.loads(run_example("openapi.sh"))["openapi"] == "3.1.0"
 
     @test
+    def the_health_command_answers_for_the_container():
+        out = subprocess.run([BINARY, "health", "--port", str(server.port)], cwd=ROOT, capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0 and out.stdout.strip() == "healthy", (out.returncode, out.stderr)
+        free = socket.socket()
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+        free.close()
+        out = subprocess.run([BINARY, "health", "--port", str(port)], cwd=ROOT, capture_output=True, text=True, timeout=30)
+        assert out.returncode != 0 and "unhealthy" in out.stderr and "refused" in out.stderr, (out.returncode, out.stderr)
+
+    @test
     def full_concepts_have_vectors_and_decoded_images():
         status, _, raw = server.request("GET", "/concepts")
         body = json.loads(raw)
@@ -246,6 +257,48 @@ def busy_server_answers_503_with_retry_after():
 
 
 @test
+def sigterm_during_streams_ends_each_one_properly_and_exits_zero():
+    live = Server({"limits": {"maxConcurrent": 2, "queueLength": 4}})
+    body = json.dumps({"image": {"exemplar": {"digit": 6}}, "steps": 1000, "trials": 1000})
+    connections, responses = [], []
+    for accept in ["application/x-ndjson", "text/event-stream", "application/x-ndjson"]:
+        c = http.client.HTTPConnection("127.0.0.1", live.port, timeout=60)
+        c.request("POST", "/dynamics", body=body, headers={"Content-Type": "application/json", "Accept": accept})
+        connections.append(c)
+        if len(connections) < 3:
+            response = c.getresponse()
+            assert response.status == 200 and response.readline(), response.status  # running: its start record is out
+            responses.append(response)
+    deadline = time.time() + 10
+    while json.loads(live.request("GET", "/healthz")[2])["computationsWaiting"] != 1 and time.time() < deadline:
+        time.sleep(0.05)
+    results = {}
+
+    def finish(i, read):
+        try:
+            results[i] = read()
+        except Exception as error:  # an IncompleteRead here means a stream was cut, not ended
+            results[i] = error
+
+    readers = [threading.Thread(target=finish, args=(i, r.read)) for i, r in enumerate(responses)]
+    readers.append(threading.Thread(target=finish, args=(2, lambda: (lambda r: (r.status, dict(r.getheaders()), r.read()))(connections[2].getresponse()))))
+    for reader in readers:
+        reader.start()
+    started = time.time()
+    code = live.stop()
+    stopped = time.time() - started
+    for reader in readers:
+        reader.join(30)
+    assert code == 0 and stopped < 10, (code, stopped)
+    ndjson_tail = results[0].decode().strip().splitlines()[-1]
+    assert json.loads(ndjson_tail)["type"] == "summary" and json.loads(ndjson_tail)["done"] is False, results[0][-300:]
+    last_event = results[1].decode().strip().split("\n\n")[-1]
+    assert last_event.startswith("event: summary") and '"done":false' in last_event, last_event
+    status, headers, raw = results[2]
+    assert status == 503 and json.loads(raw)["error"]["code"] == "shutting_down" and "Retry-After" in headers, results[2]
+
+
+@test
 def bad_configuration_stops_the_start_naming_the_key():
     for config, needle in [({"server": {"prot": 1}}, "server.prot"), ({"limits": {"maxSteps": "many"}}, "limits.maxSteps"),
                            ({"limits": {"maxTrials": 0}}, "limits.maxTrials")]:
@@ -269,12 +322,16 @@ def environment_overrides_the_file():
 
 @test
 def unreadable_model_and_busy_port_are_clear_errors():
-    fd, path = tempfile.mkstemp(suffix=".vaem")
-    with os.fdopen(fd, "wb") as f:
-        f.write(open(os.path.join(ROOT, MODEL), "rb").read()[:5000])
-    out = subprocess.run([BINARY, "serve", "--port", "0", "--model", path], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    os.unlink(path)
-    assert out.returncode != 0 and "truncated" in out.stderr, out.stderr
+    original = open(os.path.join(ROOT, MODEL), "rb").read()
+    flipped = bytearray(original)
+    flipped[len(flipped) // 2] ^= 0x10  # one bit inside the weights
+    for content, needle in [(original[:5000], "truncated"), (bytes(flipped), "corrupted"), (b"", "not a vaedyn file")]:
+        fd, path = tempfile.mkstemp(suffix=".vaem")
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        out = subprocess.run([BINARY, "serve", "--port", "0", "--model", path], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        os.unlink(path)
+        assert out.returncode != 0 and needle in out.stderr and path in out.stderr, (needle, out.stderr)
     holder = socket.socket()
     holder.bind(("127.0.0.1", 0))
     holder.listen()

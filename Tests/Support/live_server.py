@@ -6,11 +6,12 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 class LiveServer:
-    """`vaedyn serve --port 0`, optionally with a configuration file; stopped with SIGTERM."""
+    """`vaedyn serve --port 0`, optionally with a configuration file and more flags; stopped
+    with SIGTERM."""
 
-    def __init__(self, binary, model, config=None, env=None):
+    def __init__(self, binary, model, config=None, env=None, flags=(), scheme="http"):
         self.config_path = None
-        args = [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--model", model]
+        args = [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--model", model, *flags]
         if config is not None:
             fd, self.config_path = tempfile.mkstemp(suffix=".json")
             with os.fdopen(fd, "w") as f:
@@ -25,7 +26,7 @@ class LiveServer:
             self.log.seek(0)
             raise RuntimeError(f"server did not start: {line!r} {self.log.read()}")
         self.port = int(line.split()[-1])
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
 
     def stop(self):
         """Stops the server gracefully (SIGTERM; killed after 15 s) and returns its exit code."""
