@@ -140,6 +140,7 @@ try:
                 assert closed_by_server(sock, within=5), first_bytes
                 elapsed = time.monotonic() - started
                 assert 0.8 < elapsed < 4, elapsed  # tls.handshakeTimeout is 1 s here
+                print(f"  figure: handshake stalled after {len(first_bytes)} bytes closed after {elapsed * 1000:.0f} ms")
 
     @test
     def the_parser_limits_apply_over_tls():
