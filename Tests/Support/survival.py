@@ -90,7 +90,7 @@ def percentile(values, p):
 class Probe(threading.Thread):
     """A normal client: a fresh connection and GET /healthz every `interval` seconds,
     recording each latency (connect to last byte) and any failure; it also samples the
-    server's open sockets at each probe."""
+    server's open sockets before each probe."""
 
     def __init__(self, server, interval=0.1, timeout=2.0):
         super().__init__(daemon=True)
@@ -100,6 +100,11 @@ class Probe(threading.Thread):
 
     def run(self):
         while not self.halt.is_set():
+            # Counted before the probe's own connection opens, and long after the last one closed.
+            try:
+                self.sockets.append((time.monotonic(), open_sockets(self.server.process.pid)))
+            except OSError:
+                pass
             began = time.monotonic()
             try:
                 c = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=self.timeout)
@@ -113,10 +118,6 @@ class Probe(threading.Thread):
                 self.latencies.append(elapsed)
             except OSError as error:
                 self.failures.append(f"{type(error).__name__}: {error}")
-            try:
-                self.sockets.append((time.monotonic(), open_sockets(self.server.process.pid)))
-            except OSError:
-                pass
             self.halt.wait(max(0.0, self.interval - (time.monotonic() - began)))
 
     def stop(self):
