@@ -198,8 +198,10 @@ try:
             status, _, raw = server.request("POST", "/dynamics", b"{}", {"Content-Type": media_type})
             assert status == 415, (media_type, status)
             check(DOC, "Error", json.loads(raw))
-        status, _, _ = server.request("POST", "/dynamics", b"x" * (2 * 1024 * 1024), {"Content-Type": "application/json"})
-        assert status == 413, status
+        for path in ["/dynamics", "/sweep"]:
+            status, _, raw = server.request("POST", path, b"x" * (2 * 1024 * 1024), {"Content-Type": "application/json"})
+            assert status == 413 and "413" in DOC["paths"][path]["post"]["responses"], (path, status)
+            check(DOC, "Error", json.loads(raw))
         status, headers, _ = server.request("GET", "/dynamics")
         assert status == 405 and "POST" in headers["allow"], (status, headers)
 
