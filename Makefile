@@ -23,6 +23,9 @@ test: setup
 	scripts/check-dockerfile
 	python3 Tests/Service/test_service.py $(BIN)/vaedyn $(MODEL)
 	python3 Tests/TLS/test_tls.py $(BIN)/vaedyn $(MODEL)
+	scripts/survive-load 10
+	scripts/survive-slow 8
+	scripts/contract-fuzz 50
 	scripts/setup-browser-tests
 	python3 Tests/Page/test_page.py $(BIN)/vaedyn $(MODEL)
 

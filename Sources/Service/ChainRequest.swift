@@ -27,7 +27,8 @@ struct ChainRequest {
     }
 
     static func mediaType(_ request: HTTPRequest) -> String? {
-        request.headers["Content-Type"].map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased() }
+        // Not split(separator:): it yields no element at all for ";" and the index would trap.
+        request.headers["Content-Type"].map { $0.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased() }
     }
 
     /// Query values as JSON would carry them: numbers, booleans, or strings.
@@ -70,7 +71,8 @@ struct ChainRequest {
         guard let raw = fields.value("noise") else { return nil }
         var kindText: String?, ratio: Double?
         if let text = raw as? String {
-            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            // Empty parts kept: "" must reach the kind check as "", not as no part at all.
+            let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             kindText = parts[0]
             if parts.count == 2 {
                 guard let r = Double(parts[1]) else { throw FieldError("noise", "ratio '\(parts[1])' is not a number") }

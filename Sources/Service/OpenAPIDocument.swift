@@ -60,6 +60,7 @@ enum OpenAPIDocument {
             }
           },
           "400": {"$ref": "#/components/responses/Error"},
+          "413": {"$ref": "#/components/responses/Error"},
           "415": {"$ref": "#/components/responses/Error"},
           "422": {"$ref": "#/components/responses/Error"},
           "503": {"$ref": "#/components/responses/Error"}

@@ -178,6 +178,8 @@ try:
             ({"image": {"exemplar": {"digit": 6}}, "steps": 2.5}, 422, "steps"),
             ({"image": {"exemplar": {"digit": 6}}, "noise": {"model": "replace", "p": 1.5}}, 422, "noise.p"),
             ({"image": {"exemplar": {"digit": 6}}, "noise": {"model": "blur", "p": 0.1}}, 422, "noise.model"),
+            ({"image": {"exemplar": {"digit": 6}}, "noise": ""}, 422, "noise.model"),
+            ({"image": {"exemplar": {"digit": 6}}, "noise": ":0.2"}, 422, "noise.model"),
             ({"image": {"exemplar": {"digit": 12}}}, 422, "image.exemplar.digit"),
             ({"image": {"pixels": [0.5] * 10}}, 422, "image.pixels"),
             ({"image": {"pixels": [0.5] * 783 + [2]}}, 422, "image.pixels[783]"),
@@ -202,8 +204,15 @@ try:
         status, _, raw = server.request("POST", "/dynamics", b"hello", {"Content-Type": "text/plain"})
         assert status == 415, status
         check(DOC, "Error", json.loads(raw))
-        status, _, _ = server.request("POST", "/dynamics", b"x" * (2 * 1024 * 1024), {"Content-Type": "application/json"})
-        assert status == 413, status
+        # A media type with no type before its parameters once crashed the server.
+        for media_type in [";", " ; charset=utf-8"]:
+            status, _, raw = server.request("POST", "/dynamics", b"{}", {"Content-Type": media_type})
+            assert status == 415, (media_type, status)
+            check(DOC, "Error", json.loads(raw))
+        for path in ["/dynamics", "/sweep"]:
+            status, _, raw = server.request("POST", path, b"x" * (2 * 1024 * 1024), {"Content-Type": "application/json"})
+            assert status == 413 and "413" in DOC["paths"][path]["post"]["responses"], (path, status)
+            check(DOC, "Error", json.loads(raw))
         status, headers, _ = server.request("GET", "/dynamics")
         assert status == 405 and "POST" in headers["allow"], (status, headers)
 
