@@ -71,7 +71,8 @@ struct ChainRequest {
         var kindText: String?, ratio: Double?
         if let text = raw as? String {
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-            kindText = parts[0]
+            // "" and ":" split into no parts at all: no model, refused below.
+            kindText = parts.first
             if parts.count == 2 {
                 guard let r = Double(parts[1]) else { throw FieldError("noise", "ratio '\(parts[1])' is not a number") }
                 ratio = r
