@@ -19,7 +19,9 @@ run: build
 test: setup
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build --disable-swift-testing
-	scripts/fuzz-http 200000
+	scripts/fuzz http 200000
+	scripts/fuzz json 100000
+	scripts/fuzz image 200000
 	scripts/check-dockerfile
 	python3 Tests/Service/test_service.py $(BIN)/vaedyn $(MODEL)
 	python3 Tests/TLS/test_tls.py $(BIN)/vaedyn $(MODEL)

@@ -51,13 +51,19 @@ let package = Package(
             ],
             swiftSettings: numericFlags
         ),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", .product(name: "Configuration", package: "swift-configuration")]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTP", .product(name: "Configuration", package: "swift-configuration")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG"]),
         .testTarget(name: "VAETests", dependencies: ["VAE"], resources: [.copy("Fixtures")], swiftSettings: numericFlags),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "VAE"], swiftSettings: numericFlags),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CZlib"], resources: [.copy("Corpus")]),
-        // The parser under libFuzzer (scripts/fuzz-http); without -DFUZZING, a replay tool.
-        .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP"]),
+        // Fuzz targets under libFuzzer (scripts/fuzz); without -DFUZZING, replay tools.
+        .target(name: "FuzzReplay"),
+        // The HTTP request parser.
+        .executableTarget(name: "HTTPFuzz", dependencies: ["HTTP", "FuzzReplay"]),
+        // The JSON bodies of POST /dynamics and /sweep, decoded as the routes do.
+        .executableTarget(name: "JSONFuzz", dependencies: ["Service", "HTTP", "Dynamics", "VAE", "FuzzReplay"]),
+        // PNG and PGM decoding and the MNIST normalisation.
+        .executableTarget(name: "ImageFuzz", dependencies: ["Imaging", "CZlib", "FuzzReplay"]),
         // Our side of scripts/bench-http.
         .executableTarget(name: "http-bench-server", dependencies: ["HTTP"]),
     ]

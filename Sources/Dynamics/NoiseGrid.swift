@@ -9,9 +9,10 @@ public enum NoiseGrid {
         }
         guard from >= 0, to <= 1, from <= to else { throw DynamicsError("noise grid must lie in [0, 1] with FROM <= TO, got '\(text)'") }
         guard step > 0, step.isFinite else { throw DynamicsError("noise grid step must be positive, got \(step)") }
-        // Counting steps with a tolerance keeps 0:1:0.05 at 21 points despite rounding.
-        let count = Int(((to - from) / step + 1e-6).rounded(.down)) + 1
-        guard count <= maximumPoints else { throw DynamicsError("noise grid has \(count) points; at most \(maximumPoints)") }
-        return (0..<count).map { Float(min(to, from + Double($0) * step)) }
+        // Counting steps with a tolerance keeps 0:1:0.05 at 21 points despite rounding;
+        // counting in Double keeps a tiny step (0:1:1e-300) from overflowing Int.
+        let points = ((to - from) / step + 1e-6).rounded(.down) + 1
+        guard points <= Double(maximumPoints) else { throw DynamicsError("noise grid '\(text)' has more than \(maximumPoints) points") }
+        return (0..<Int(points)).map { Float(min(to, from + Double($0) * step)) }
     }
 }

@@ -7,28 +7,11 @@ public func fuzzParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
 }
 
 #if !FUZZING
-import Foundation
+import FuzzReplay
 
-/// Without libFuzzer: replays inputs (files, or folders of files) through the same checks,
-/// e.g. a crash file the fuzzer left behind.
+/// Without libFuzzer (libFuzzer supplies its own main): replays inputs through the same checks.
 @main
 struct Replay {
-    static func main() throws {
-        let paths = CommandLine.arguments.dropFirst()
-        guard !paths.isEmpty else {
-            print("usage: HTTPFuzz FILE_OR_FOLDER...")
-            return
-        }
-        var count = 0
-        for path in paths {
-            let url = URL(fileURLWithPath: path)
-            let files = (try? FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)) ?? [url]
-            for file in files {
-                ParserProperties.check(Array(try Data(contentsOf: file)))
-                count += 1
-            }
-        }
-        print("replayed \(count) inputs, all properties held")
-    }
+    static func main() throws { try FuzzReplay.run(ParserProperties.check) }
 }
 #endif

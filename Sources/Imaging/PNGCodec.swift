@@ -4,6 +4,7 @@ import CPNG
 /// (grey, grey+alpha, RGB, RGBA, palette, 16-bit) to 8-bit grey with alpha.
 public enum PNGCodec {
     public static func decode(_ bytes: [UInt8], limits: ImageLimits = ImageLimits()) throws -> GreyImage {
+        _ = try PNGChunks.scan(bytes)
         var image = png_image()
         vaedyn_png_image_init(&image)
         defer { png_image_free(&image) }

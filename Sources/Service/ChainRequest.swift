@@ -71,9 +71,9 @@ struct ChainRequest {
         guard let raw = fields.value("noise") else { return nil }
         var kindText: String?, ratio: Double?
         if let text = raw as? String {
-            // Empty parts kept: "" must reach the kind check as "", not as no part at all.
-            let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            kindText = parts[0]
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            // "" and ":" split into no parts at all: no model, refused below.
+            kindText = parts.first
             if parts.count == 2 {
                 guard let r = Double(parts[1]) else { throw FieldError("noise", "ratio '\(parts[1])' is not a number") }
                 ratio = r

@@ -55,4 +55,12 @@ final class NoiseModelTests: XCTestCase {
         XCTAssertEqual(grid.last, 1)
         for bad in ["0:1", "0:1:0", "0.5:0.2:0.1", "0:2:0.5", "a:b:c"] { XCTAssertThrowsError(try NoiseGrid.parse(bad), bad) }
     }
+
+    func testNoiseGridWithTooSmallAStepIsRefused() {
+        // Found by JSONFuzz (a /sweep noiseGrid): counting the points trapped converting 1e300 to Int.
+        for grid in ["0:1:0.0001", "0:1:1e-300", "0:1:4.9e-324"] {
+            XCTAssertThrowsError(try NoiseGrid.parse(grid), grid) { XCTAssertTrue("\($0)".contains("more than 1001 points"), "\($0)") }
+        }
+        XCTAssertEqual(try NoiseGrid.parse("0:1:0.001").count, 1001)
+    }
 }

@@ -1,0 +1,23 @@
+import Dynamics
+import HTTP
+
+/// A POST /dynamics request decoded and checked against the model and the limits: what a
+/// run starts from, or a FieldError / HTTPError naming what is wrong. It reads no service
+/// state, so the fuzzer (JSONFuzz) runs exactly what the route runs.
+public struct DynamicsRequest {
+    public let parameters: DynamicsParameters
+    public let input: DynamicsInput
+    let format: RecordFormat
+
+    public init(_ request: HTTPRequest, model: DynamicsModel, limits: ComputeLimits) throws {
+        var chain = try ChainRequest(request, model: model, limits: limits)
+        format = try RecordFormat(request)
+        var parameters = try chain.parameters(noiseRatioRequired: true)
+        parameters.meanImage = try chain.fields.bool("meanImage") ?? false
+        parameters.projection = try chain.fields.bool("projection") ?? false
+        input = try chain.input(request)
+        try chain.fields.rejectUnknown()
+        try chain.checkBudget((parameters.steps + 1) * parameters.trials, what: "steps x trials")
+        self.parameters = parameters
+    }
+}
