@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // PNG and PGM decoding and the MNIST normalisation of any image (used by the CLI and the service).
         .target(name: "Imaging", dependencies: ["CPNG"]),
         .target(name: "VAE", dependencies: ["CBLAS", "CZlib"], swiftSettings: numericFlags),
@@ -45,6 +46,7 @@ let package = Package(
                 "Dynamics",
                 "HTTP",
                 "Service",
+                "CMalloc",
                 "Imaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

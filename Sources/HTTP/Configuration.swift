@@ -28,6 +28,10 @@ extension HTTPServer {
         public var idleTimeout: Duration = .seconds(60)
         /// Longest wait for the next bytes of a request body (408 after).
         public var bodyReadTimeout: Duration = .seconds(30)
+        /// Longest time a whole request body may take, from the end of its head (408 after):
+        /// without it a client sending a byte just inside `bodyReadTimeout` holds a
+        /// connection for as long as it likes.
+        public var bodyTotalTimeout: Duration = .seconds(60)
         /// Longest time a client may leave queued response bytes unread (connection dropped,
         /// a stream cancelled).
         public var writeStallTimeout: Duration = .seconds(30)

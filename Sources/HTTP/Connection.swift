@@ -63,6 +63,8 @@ final class Connection: @unchecked Sendable {
     /// Which readiness the TLS handshake waits for.
     private var handshakeWantsWrite = false
     private var deadline: (kind: DeadlineKind, at: DispatchTime)?
+    /// When the body of the request being read must be complete, however steadily it trickles.
+    private var bodyCompleteBy: DispatchTime?
     private var timerFiresAt: DispatchTime?
 
     init(descriptor: Int32, tls: TLSSession?, server: HTTPServer, queue: DispatchQueue) {
@@ -155,7 +157,7 @@ final class Connection: @unchecked Sendable {
         case .moved:
             if case .reading = phase {
                 if head != nil {
-                    arm(.body, after: configuration.bodyReadTimeout)
+                    armBodyDeadline()
                 } else if wasIdle {
                     arm(.header, after: configuration.headerReadTimeout)
                 }
@@ -257,7 +259,8 @@ final class Connection: @unchecked Sendable {
             body = []
             if case .length(let length) = head.framing { body.reserveCapacity(length) }
             if head.framing != .none && head.framing != .length(0) {
-                arm(.body, after: configuration.bodyReadTimeout)
+                bodyCompleteBy = .now() + .nanoseconds(configuration.bodyTotalTimeout.nanoseconds)
+                armBodyDeadline()
                 if head.expectsContinue && parser.bufferedByteCount == 0 {
                     outbound += "HTTP/1.1 100 Continue\r\n\r\n".utf8
                 }
@@ -281,7 +284,7 @@ final class Connection: @unchecked Sendable {
         switch response.body {
         case .bytes(let bytes):
             appendFixed(HTTPResponse(status: response.status, headers: response.headers, body: bytes),
-                        omitBody: omitBody, acceptsGzip: Gzip.isAccepted(by: request.headers))
+                        omitBody: omitBody, acceptsGzip: Gzip.isAccepted(by: request.headers), path: request.path)
         case .stream(let producer):
             // HTTP/1.0 has no chunked coding: the body ends with the connection.
             let chunked = request.version.isAtLeast1_1
@@ -353,15 +356,25 @@ final class Connection: @unchecked Sendable {
         return true
     }
 
-    /// Queues a complete response, compressed when the client accepts gzip and it pays.
-    private func appendFixed(_ response: HTTPResponse, omitBody: Bool, acceptsGzip: @autoclosure () -> Bool) {
+    /// Queues a complete response, compressed when the client accepts gzip and it pays; the
+    /// compressed form of a body with a strong ETag is kept for the next request of `path`.
+    private func appendFixed(_ response: HTTPResponse, omitBody: Bool, acceptsGzip: @autoclosure () -> Bool, path: String? = nil) {
         guard case .bytes(var body) = response.body else { return }
         var headers = response.headers
         let compression = configuration.compression
         if compression.isEnabled, response.status.allowsBody, body.count >= compression.minimumLength,
            !headers.contains("Content-Encoding"), MediaType.isCompressible(headers["Content-Type"] ?? "") {
             headers.add("Vary", "Accept-Encoding")
-            if acceptsGzip(), let compressed = Gzip.compress(body, level: compression.level), compressed.count < body.count {
+            let compress = { [body] () -> [UInt8]? in
+                Gzip.compress(body, level: compression.level).flatMap { $0.count < body.count ? $0 : nil }
+            }
+            let etag = headers["ETag"]
+            if acceptsGzip(),
+               let compressed = if let path, let etag, !etag.hasPrefix("W/") {
+                   server.gzipCache.body(for: path + " " + etag, compress: compress)
+               } else {
+                   compress()
+               } {
                 body = compressed
                 headers.add("Content-Encoding", "gzip")
                 // The compressed bytes are another representation: a strong tag would claim
@@ -454,7 +467,7 @@ final class Connection: @unchecked Sendable {
                 return
             }
             if head != nil {
-                if deadline?.kind != .body { arm(.body, after: configuration.bodyReadTimeout) }
+                if deadline?.kind != .body { armBodyDeadline() }
             } else if parser.isAtMessageBoundary {
                 // Shutting down and between requests: nothing is owed to this client.
                 if !keepAlive {
@@ -490,8 +503,17 @@ final class Connection: @unchecked Sendable {
         }
     }
 
+    /// The next body bytes are due within the read timeout, and all of them by `bodyCompleteBy`.
+    private func armBodyDeadline() {
+        let next = DispatchTime.now() + .nanoseconds(configuration.bodyReadTimeout.nanoseconds)
+        arm(.body, at: bodyCompleteBy.map { min($0, next) } ?? next)
+    }
+
     private func arm(_ kind: DeadlineKind, after duration: Duration) {
-        let at = DispatchTime.now() + .nanoseconds(duration.nanoseconds)
+        arm(kind, at: DispatchTime.now() + .nanoseconds(duration.nanoseconds))
+    }
+
+    private func arm(_ kind: DeadlineKind, at: DispatchTime) {
         deadline = (kind, at)
         // Deadlines move later far more often than earlier; the timer is only moved
         // earlier here, and catches up with later ones when it fires.

@@ -27,6 +27,7 @@ public final class HTTPServer: Sendable {
     public let configuration: Configuration
     let router: Router
     let dates = DateCache()
+    let gzipCache = GzipCache()
     private let state = Mutex(State())
     private let stopped = DispatchGroup()
     /// Connection queues are spread over a few serial queues: a busy thread drains the events

@@ -151,6 +151,11 @@ enum Socket {
                     try setNonBlocking(descriptor)
                     // Responses leave in one send each; waiting for an ACK would only add latency.
                     try setOption(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+                    // Without a bound on unsent bytes, a large response to a client that
+                    // reads slowly is taken whole by the kernel in one long send (10-30 ms
+                    // here, holding a shared event queue) and the write-stall deadline never
+                    // starts; with it, send stops at EAGAIN and the deadline applies.
+                    try setOption(descriptor, Int32(IPPROTO_TCP), TCP_NOTSENT_LOWAT, 128 * 1024)
                 } catch {
                     close(descriptor)
                     continue

@@ -131,6 +131,9 @@ struct SettingKey: Sendable {
         .seconds("server.headerTimeout", 0.05...3600, "Seconds to receive a request's header section (408 after).") { $0.server.headerReadTimeout = $1 },
         .seconds("server.idleTimeout", 0.05...86_400, "Seconds a kept-alive connection may stay idle.") { $0.server.idleTimeout = $1 },
         .seconds("server.bodyTimeout", 0.05...3600, "Seconds to wait for the next bytes of a body (408 after).") { $0.server.bodyReadTimeout = $1 },
+        .seconds("server.bodyTotalTimeout", 0.05...3600, "Seconds a whole request body may take, however steadily it trickles (408 after).") {
+            $0.server.bodyTotalTimeout = $1
+        },
         .seconds("server.writeStallTimeout", 0.05...3600, "Seconds a client may leave response bytes unread.") { $0.server.writeStallTimeout = $1 },
         .seconds("server.shutdownGrace", 0...600, "Seconds in-flight responses get on SIGINT/SIGTERM.") { $0.server.shutdownGracePeriod = $1 },
         .bool("server.gzip", "Compress responses for clients that accept gzip.") { $0.server.compression.isEnabled = $1 },

@@ -12,6 +12,7 @@ public final class VaedynService: Sendable {
     let metrics = ServiceMetrics()
     let gate: ComputeGate
     let file: ModelDocument.FileInfo
+    let documents: DocumentCache
     /// Decoded concept images and projections, computed once at start.
     let conceptImages: [[Float]]
 
@@ -30,6 +31,7 @@ public final class VaedynService: Sendable {
             throw SettingsError("model file \(settings.modelPath): \(error)")
         }
         file = ModelDocument.FileInfo(name: url.lastPathComponent, bytes: data.count, sha256: SHA256.hex(data))
+        documents = DocumentCache(modelSHA256: file.sha256)
         gate = ComputeGate(limits: settings.limits, metrics: metrics)
         conceptImages = Self.decode(model.bundle.conceptVectors, network: model.network)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import Configuration
 import Foundation
 import Service
@@ -27,6 +28,11 @@ struct Serve: ParsableCommand {
         if let tlsCertificate { flags["tls.certificate"] = ConfigValue(.string(tlsCertificate), isSecret: false) }
         if let tlsKey { flags["tls.key"] = ConfigValue(.string(tlsKey), isSecret: false) }
         let settings = try loadSettings(file: config, flags: flags)
+        // glibc gives threads that allocate at once arenas of their own, up to 8 per core, and
+        // every stream runs on a thread: resident memory then climbs in ~20 MB steps for
+        // minutes under load (docs/reliability.md). Two arenas keep it flat; the variable
+        // still wins when set.
+        if ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil { _ = mallopt(M_ARENA_MAX, 2) }
         let service = try reporting("cannot start") { try VaedynService(settings: settings) }
         let server = service.makeServer()
         let signals = [SIGINT, SIGTERM].map { number in

@@ -48,6 +48,23 @@ final class DeadlineTests: XCTestCase {
         }
     }
 
+    func testTricklingBodyStillGets408() throws {
+        try withServer(configure: { configuration in
+            short(&configuration)
+            configuration.bodyTotalTimeout = .milliseconds(400)
+        }) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n")
+            // A byte every 50 ms keeps inside the 200 ms read timeout, but 100 bytes would
+            // take 5 s, far beyond the 400 ms the whole body may take.
+            for _ in 0..<40 {
+                guard (try? client.send("x")) != nil else { break }
+                usleep(50_000)
+            }
+            XCTAssertEqual(try client.readResponse().status, 408)
+        }
+    }
+
     func testIdleConnectionIsClosedSilently() throws {
         try withServer(configure: short) { server, port in
             let silent = try RawClient(port: port)

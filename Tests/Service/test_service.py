@@ -141,6 +141,18 @@ try:
         assert out.returncode != 0 and "unhealthy" in out.stderr and "refused" in out.stderr, (out.returncode, out.stderr)
 
     @test
+    def catalogue_documents_are_tagged_and_the_same_every_time():
+        import gzip
+        first = server.request("GET", "/concepts?fields=image,vector")
+        again = server.request("GET", "/concepts?fields=vector,image", headers={"Accept-Encoding": "gzip"})
+        other = server.request("GET", "/concepts?fields=vector")
+        assert first[1]["etag"].startswith('"') and again[1]["etag"] == "W/" + first[1]["etag"], (first[1], again[1])
+        assert gzip.decompress(again[2]) == first[2] and other[1]["etag"] != first[1]["etag"]
+        for path in ["/exemplars?digit=3", "/model"]:
+            a, b = server.request("GET", path), server.request("GET", path)
+            assert a[2] == b[2] and a[1]["etag"] == b[1]["etag"], path
+
+    @test
     def full_concepts_have_vectors_and_decoded_images():
         status, _, raw = server.request("GET", "/concepts")
         body = json.loads(raw)
