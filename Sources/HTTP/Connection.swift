@@ -272,6 +272,7 @@ final class Connection: @unchecked Sendable {
             let request = HTTPRequest(head: head, body: body)
             self.head = nil
             body = []
+            bodyCompleteBy = nil
             keepAlive = keepAlive && head.keepAlive
             respond(to: request)
         }
