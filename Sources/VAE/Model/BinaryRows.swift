@@ -8,8 +8,25 @@ public final class BinaryRows: @unchecked Sendable {
     public private(set) var columns: [Int32] = []
     /// False when the last rebuild met a value other than 0 or 1.
     public private(set) var isValid = false
+    /// Values per row (the layer's inputs) at the last rebuild.
+    public private(set) var width = 0
+    /// Scratch for `DenseLayer`: one block of weight columns, copied contiguous.
+    private var slabStorage: UnsafeMutablePointer<Float>?
+    private var slabCapacity = 0
 
     public init() {}
+
+    deinit { slabStorage?.deallocate() }
+
+    /// The slab, at least `count` floats.
+    func slab(count: Int) -> UnsafeMutablePointer<Float> {
+        if let slabStorage, slabCapacity >= count { return slabStorage }
+        slabStorage?.deallocate()
+        let fresh = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        slabStorage = fresh
+        slabCapacity = count
+        return fresh
+    }
 
     public var rows: Int { rowStarts.count - 1 }
 
@@ -27,6 +44,7 @@ public final class BinaryRows: @unchecked Sendable {
         columns.removeAll(keepingCapacity: true)
         rowStarts.append(0)
         isValid = false
+        self.width = width
         for r in 0..<rows {
             let row = x + r * width
             for c in 0..<width {

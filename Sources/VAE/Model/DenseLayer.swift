@@ -12,13 +12,20 @@ public enum DenseLayer {
     }
 
     /// Columns handled together by the binary kernels: 4 vectors of accumulators stay in
-    /// registers while the matching 256-byte slices of the weight rows stream from L2
-    /// (a 784 x 64 slab is 200 KB). Whole-row updates instead re-read the output row for
-    /// every active pixel and stream the full 3.2 MB weight matrix from L3 for every row.
+    /// registers while the matching 256-byte slices of the weight rows come from L2 (a
+    /// 784 x 64 slab is 200 KB, when contiguous). Whole-row updates instead re-read the
+    /// output row for every active pixel and stream the full 3.2 MB weight matrix from L3
+    /// for every row.
     static let block = 64
 
     /// Forward for binary inputs: each output row is the bias plus the weight rows of the
     /// row's ones.
+    ///
+    /// When the batch has more ones than the layer has inputs, each block of weight columns
+    /// is first copied into a contiguous slab: in place, the 256-byte slices of one block
+    /// sit 4 KB apart (a row of 1024 floats), all in the same few cache sets, so the 200 KB
+    /// block did not stay in L2 and most loads waited on L3. The sums are the same either
+    /// way, term for term, so a row's result does not depend on its batch.
     public static func forward(
         binary x: BinaryRows,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputs: Int,
@@ -26,17 +33,26 @@ public enum DenseLayer {
     ) {
         x.rowStarts.withUnsafeBufferPointer { starts in
             x.columns.withUnsafeBufferPointer { columns in
-                let w = UnsafeRawPointer(weight), b = UnsafeRawPointer(bias), out = UnsafeMutableRawPointer(y)
+                let slab = columns.count > x.width ? x.slab(count: x.width * block) : nil
+                let b = UnsafeRawPointer(bias), out = UnsafeMutableRawPointer(y)
                 var c0 = 0
                 while c0 + block <= outputs {
+                    // Where the block's slice of weight row p starts, and the stride between rows.
+                    let w: UnsafeRawPointer, stride: Int, o: Int
+                    if let slab {
+                        for p in 0..<x.width { (slab + p * block).update(from: weight + p * outputs + c0, count: block) }
+                        (w, stride, o) = (UnsafeRawPointer(slab), block * 4, 0)
+                    } else {
+                        (w, stride, o) = (UnsafeRawPointer(weight), outputs * 4, c0 * 4)
+                    }
+                    let ob = c0 * 4
                     for r in 0..<x.rows {
-                        let o = c0 * 4
-                        var a0 = b.loadUnaligned(fromByteOffset: o, as: Lanes.self)
-                        var a1 = b.loadUnaligned(fromByteOffset: o + 64, as: Lanes.self)
-                        var a2 = b.loadUnaligned(fromByteOffset: o + 128, as: Lanes.self)
-                        var a3 = b.loadUnaligned(fromByteOffset: o + 192, as: Lanes.self)
+                        var a0 = b.loadUnaligned(fromByteOffset: ob, as: Lanes.self)
+                        var a1 = b.loadUnaligned(fromByteOffset: ob + 64, as: Lanes.self)
+                        var a2 = b.loadUnaligned(fromByteOffset: ob + 128, as: Lanes.self)
+                        var a3 = b.loadUnaligned(fromByteOffset: ob + 192, as: Lanes.self)
                         for k in Int(starts[r])..<Int(starts[r + 1]) {
-                            let row = Int(columns[k]) * outputs * 4 + o
+                            let row = Int(columns[k]) * stride + o
                             a0 += w.loadUnaligned(fromByteOffset: row, as: Lanes.self)
                             a1 += w.loadUnaligned(fromByteOffset: row + 64, as: Lanes.self)
                             a2 += w.loadUnaligned(fromByteOffset: row + 128, as: Lanes.self)
