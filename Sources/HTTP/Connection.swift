@@ -366,21 +366,14 @@ final class Connection: @unchecked Sendable {
         if compression.isEnabled, response.status.allowsBody, body.count >= compression.minimumLength,
            !headers.contains("Content-Encoding"), MediaType.isCompressible(headers["Content-Type"] ?? "") {
             headers.add("Vary", "Accept-Encoding")
-            let compress = { [body] () -> [UInt8]? in
-                Gzip.compress(body, level: compression.level).flatMap { $0.count < body.count ? $0 : nil }
-            }
-            let etag = headers["ETag"]
-            if acceptsGzip(),
-               let compressed = if let path, let etag, !etag.hasPrefix("W/") {
-                   server.gzipCache.body(for: path + " " + etag, compress: compress)
-               } else {
-                   compress()
-               } {
+            // A strong tag names these exact bytes, so their compressed form can be reused.
+            let strongTag = headers["ETag"].flatMap { $0.hasPrefix("W/") ? nil : $0 }
+            if acceptsGzip(), let compressed = gzip(body, cacheKey: path.flatMap { path in strongTag.map { path + " " + $0 } }) {
                 body = compressed
                 headers.add("Content-Encoding", "gzip")
                 // The compressed bytes are another representation: a strong tag would claim
                 // byte equality with the identity one.
-                if let etag = headers["ETag"], !etag.hasPrefix("W/") { headers.set("ETag", "W/" + etag) }
+                if let strongTag { headers.set("ETag", "W/" + strongTag) }
             }
         }
         ResponseEncoder.appendHead(status: response.status, headers: headers,
@@ -389,6 +382,14 @@ final class Connection: @unchecked Sendable {
                                    serverName: configuration.serverName, to: &outbound)
         if response.status.allowsBody && !omitBody { outbound += body }
         if !keepAlive { enterClosing() }
+    }
+
+    /// The gzip form of `body` if it is smaller, from the server's cache when `cacheKey` is given.
+    private func gzip(_ body: [UInt8], cacheKey: String?) -> [UInt8]? {
+        let level = configuration.compression.level
+        let compress = { Gzip.compress(body, level: level).flatMap { $0.count < body.count ? $0 : nil } }
+        guard let cacheKey else { return compress() }
+        return server.gzipCache.body(for: cacheKey, compress: compress)
     }
 
     /// Answers a request that cannot be served and ends the connection: after a framing

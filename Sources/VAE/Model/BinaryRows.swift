@@ -9,7 +9,7 @@ public final class BinaryRows: @unchecked Sendable {
     /// False when the last rebuild met a value other than 0 or 1.
     public private(set) var isValid = false
     /// Values per row (the layer's inputs) at the last rebuild.
-    public private(set) var width = 0
+    private(set) var width = 0
     /// Scratch for `DenseLayer`: one block of weight columns, copied contiguous.
     private var slabStorage: UnsafeMutablePointer<Float>?
     private var slabCapacity = 0
