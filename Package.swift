@@ -24,9 +24,10 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CSIMDMath", path: "Sources/CSIMDMath"),
         // PNG and PGM decoding and the MNIST normalisation of any image (used by the CLI and the service).
         .target(name: "Imaging", dependencies: ["CPNG"]),
-        .target(name: "VAE", dependencies: ["CBLAS", "CZlib"], swiftSettings: numericFlags),
+        .target(name: "VAE", dependencies: ["CBLAS", "CZlib", "CSIMDMath"], swiftSettings: numericFlags),
         .target(name: "Dynamics", dependencies: ["VAE"], swiftSettings: numericFlags),
         .target(name: "HTTP", dependencies: ["CZlib", "COpenSSL"]),
         // The API: routes and JSON contracts gluing Dynamics to HTTP, configuration, metrics.

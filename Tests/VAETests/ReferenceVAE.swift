@@ -123,14 +123,9 @@ struct TinyCase {
     }
 }
 
-/// The batch gradient: the sum of the per-shard gradients that `lossAndGradients` writes.
+/// The batch gradient, kept whole.
 func batchGradient(_ network: Network, _ x: UnsafePointer<Float>, rows: Int, workspace: Workspace, dense: Bool = false) -> Parameters {
-    let a = network.architecture
-    let shards = network.shards(rows: rows).map { _ in Parameters(a) }
-    network.lossAndGradients(x, rows: rows, workspace: workspace, gradients: shards, dense: dense)
-    let total = Parameters(a)
-    for g in shards {
-        for i in 0..<total.count { total.storage[i] += g.storage[i] }
-    }
-    return total
+    let g = Parameters(network.architecture)
+    network.lossAndGradients(x, rows: rows, workspace: workspace, into: g, dense: dense)
+    return g
 }

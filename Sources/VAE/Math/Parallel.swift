@@ -1,6 +1,7 @@
 import CBLAS
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A raw pointer carried into a concurrent loop; the loops split their output so that no
 /// two iterations write the same memory.
@@ -51,4 +52,31 @@ public enum Parallel {
             DispatchQueue.concurrentPerform(iterations: shards.count) { i in work.value(i, shards[i]) }
         }
     }
+
+    /// Runs `body(worker, item)` for items 0..<count, each claimed by whichever of the
+    /// workers is free (the items may differ in cost). `worker` < `workers` names the
+    /// thread, so that each can own a scratch buffer.
+    public static func forEachClaimed(_ count: Int, workers: Int = threads, _ body: (Int, Int) -> Void) {
+        let n = max(1, min(workers, count))
+        if n == 1 {
+            for i in 0..<count { body(0, i) }
+            return
+        }
+        let next = ClaimCounter()
+        withoutActuallyEscaping(body) { escapable in
+            let work = UnsafeSendable(escapable)
+            DispatchQueue.concurrentPerform(iterations: n) { worker in
+                while true {
+                    let i = next.claim()
+                    guard i < count else { return }
+                    work.value(worker, i)
+                }
+            }
+        }
+    }
+}
+
+private final class ClaimCounter: Sendable {
+    private let next = Atomic<Int>(0)
+    func claim() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
 }

@@ -55,7 +55,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
             let v = Float((a >> 8) & 0xFF_FFFF) * 0x1p-23 - 1
             let s = u * u + v * v
             if s > 0 && s < 1 {
-                let f = (-2 * Foundation.log(s) / s).squareRoot()
+                let f = VectorMath.squareRoot(-2 * Foundation.log(s) / s)
                 return (u * f, v * f)
             }
         }

@@ -4,9 +4,19 @@
 /// products of a chain step, so these use 16-lane SIMD with a polynomial exp and log.
 /// Measured against Double references in the tests: exp and log within 3 ulp, tanh and
 /// sigmoid within 3e-7 absolute.
+import CSIMDMath
+
 public typealias Lanes = SIMD16<Float>
 
 public enum VectorMath {
+    /// Correctly rounded square root, as two vsqrtps (see the CSIMDMath shim for why not
+    /// `Lanes.squareRoot()`).
+    @inline(__always)
+    public static func squareRoot(_ x: Lanes) -> Lanes { vaedyn_sqrt16(x) }
+
+    @inline(__always)
+    public static func squareRoot(_ x: Float) -> Float { vaedyn_sqrtf(x) }
+
     /// 1.5 * 2^23: a float whose unit in the last place is 1, and its bit pattern.
     static let magic = Lanes(repeating: 12_582_912)
     static let magicBits = SIMD16<Int32>(repeating: 0x4B40_0000)

@@ -10,7 +10,7 @@ public final class BinaryRows: @unchecked Sendable {
     public private(set) var isValid = false
     /// Values per row (the layer's inputs) at the last rebuild.
     private(set) var width = 0
-    /// Scratch for `DenseLayer`: one block of weight columns, copied contiguous.
+    /// Scratch for `SparseRowSum`: one block of weight columns, copied contiguous.
     private var slabStorage: UnsafeMutablePointer<Float>?
     private var slabCapacity = 0
 

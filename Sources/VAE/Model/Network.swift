@@ -5,16 +5,19 @@
 /// works on its own rows of the workspace buffers.
 public struct Network: Sendable {
     public let parameters: Parameters
-    /// At most this many shards per batch; 1 runs everything on the calling thread.
+    /// At most this many shards per batch (and threads per pass); 1 runs everything on the
+    /// calling thread.
     public var shardLimit = Parallel.threads
+    private let bands: [GradientBand]
 
     public init(parameters: Parameters) {
         self.parameters = parameters
+        bands = GradientBand.bands(of: parameters)
     }
 
     public var architecture: Architecture { parameters.architecture }
 
-    /// How `rows` rows are split; `lossAndGradients` needs one gradient buffer per shard.
+    /// How `rows` rows are split.
     public func shards(rows: Int) -> [Range<Int>] {
         Parallel.shards(rows, limit: shardLimit)
     }
@@ -52,21 +55,32 @@ public struct Network: Sendable {
     }
 
     /// Loss (batch mean of the negative ELBO) and its gradient with respect to every
-    /// parameter. Shard i writes its share of the gradient over `gradients[i]`; the batch
-    /// gradient is their sum (Adam adds them as it reads them).
+    /// parameter, in two parallel passes: shards of rows run forward and carry the gradient
+    /// back through the activations; then bands of parameters (`GradientBand`) take their
+    /// gradient over the whole batch, each handed to `sink` as soon as it is complete.
     @discardableResult
     public func lossAndGradients(
-        _ x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, gradients: [Parameters], dense: Bool = false
+        _ x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, into sink: some GradientSink, dense: Bool = false
     ) -> (reconstruction: Double, kl: Double) {
         let split = shards(rows: rows, ws)
-        precondition(gradients.count == split.count, "one gradient buffer per shard")
         let s = UnsafeSendable(x)
         Parallel.forEachShard(split) { i, range in
             lossShard(s.value, range, ws, ws.binaryShards[i], dense: dense)
-            backwardShard(s.value, range, ws, ws.binaryShards[i], scale: 1 / Float(rows), into: gradients[i])
+            backpropagateShard(s.value, range, ws, scale: 1 / Float(rows))
+        }
+        let binary = !dense && ws.binaryShards.prefix(split.count).allSatisfy(\.isValid)
+        if binary { ws.binaryColumns.rebuild(from: ws.binaryShards.prefix(split.count), offsets: split.map(\.lowerBound), width: architecture.inputSize) }
+        Parallel.forEachClaimed(bands.count, workers: shardLimit) { worker, i in
+            let band = bands[i]
+            let out = sink.destination(for: band.parameters, worker: worker)
+            bandGradient(band, s.value, rows: rows, ws, binary: binary, into: out)
+            sink.receive(band.parameters, gradient: out)
         }
         return means(rows: rows, ws)
     }
+
+    /// Floats a `GradientSink` destination must hold.
+    public static let gradientBandCapacity = GradientBand.capacity
 
     private func means(rows: Int, _ ws: Workspace) -> (reconstruction: Double, kl: Double) {
         var rec = 0.0, kl = 0.0
@@ -118,36 +132,48 @@ public struct Network: Sendable {
         GaussianLatent.klDivergence(encoderOutput: e, rows: n, latent: z, into: ws.kl.pointer + first)
     }
 
-    /// Backward pass of one shard after `lossShard`, with the batch's 1/rows as `scale`.
-    private func backwardShard(_ xAll: UnsafePointer<Float>, _ range: Range<Int>, _ ws: Workspace, _ binary: BinaryRows,
-                               scale: Float, into g: Parameters) {
+    /// The gradient with respect to every activation of one shard after `lossShard`, with
+    /// the batch's 1/rows as `scale`; the weight gradients come after, from these.
+    private func backpropagateShard(_ xAll: UnsafePointer<Float>, _ range: Range<Int>, _ ws: Workspace, scale: Float) {
         let a = architecture, p = parameters
         let d = a.inputSize, h = a.hiddenSize, z = a.latentSize
         let n = range.count, first = range.lowerBound
-        let x = xAll + first * d
-        let h1 = ws.encoderHidden.pointer + first * h, h3 = ws.decoderHidden.pointer + first * h
         let e = ws.encoderOutput.pointer + first * 2 * z
         let dl = ws.logitsGradient.pointer + first * d
-        let dh = ws.hiddenGradient.pointer + first * h
+        let dh3 = ws.decoderHiddenGradient.pointer + first * h
         let dz = ws.latentGradient.pointer + first * z
         let de = ws.encoderOutputGradient.pointer + first * 2 * z
+        let dh1 = ws.encoderHiddenGradient.pointer + first * h
 
-        BernoulliOutput.backward(logits: ws.logits.pointer + first * d, targets: x, count: n * d, scale: scale, into: dl)
-        DenseLayer.backwardParameters(h3, rows: n, inputs: h, outputGradient: dl, outputs: d, weightGradient: g.w4, biasGradient: g.b4)
-        DenseLayer.backwardInput(outputGradient: dl, rows: n, outputs: d, weight: p.w4, inputs: h, into: dh)
-        TanhLayer.backward(activation: h3, gradient: dh, count: n * h)
-        DenseLayer.backwardParameters(ws.latent.pointer + first * z, rows: n, inputs: z, outputGradient: dh, outputs: h,
-                                      weightGradient: g.w3, biasGradient: g.b3)
-        DenseLayer.backwardInput(outputGradient: dh, rows: n, outputs: h, weight: p.w3, inputs: z, into: dz)
+        BernoulliOutput.backward(logits: ws.logits.pointer + first * d, targets: xAll + first * d, count: n * d, scale: scale, into: dl)
+        DenseLayer.backwardInput(outputGradient: dl, rows: n, outputs: d, weight: p.w4, inputs: h, into: dh3)
+        TanhLayer.backward(activation: ws.decoderHidden.pointer + first * h, gradient: dh3, count: n * h)
+        DenseLayer.backwardInput(outputGradient: dh3, rows: n, outputs: h, weight: p.w3, inputs: z, into: dz)
         GaussianLatent.backward(latentGradient: dz, encoderOutput: e, noise: ws.noise.pointer + first * z,
                                 rows: n, latent: z, klWeight: scale, into: de)
-        DenseLayer.backwardParameters(h1, rows: n, inputs: h, outputGradient: de, outputs: 2 * z, weightGradient: g.w2, biasGradient: g.b2)
-        DenseLayer.backwardInput(outputGradient: de, rows: n, outputs: 2 * z, weight: p.w2, inputs: h, into: dh)
-        TanhLayer.backward(activation: h1, gradient: dh, count: n * h)
-        if binary.isValid {
-            DenseLayer.backwardParameters(binary: binary, inputs: d, outputGradient: dh, outputs: h, weightGradient: g.w1, biasGradient: g.b1)
+        DenseLayer.backwardInput(outputGradient: de, rows: n, outputs: 2 * z, weight: p.w2, inputs: h, into: dh1)
+        TanhLayer.backward(activation: ws.encoderHidden.pointer + first * h, gradient: dh1, count: n * h)
+    }
+
+    /// One band's gradient over all `rows` rows, from the activations and their gradients.
+    private func bandGradient(_ band: GradientBand, _ x: UnsafePointer<Float>, rows: Int, _ ws: Workspace, binary: Bool,
+                              into out: UnsafeMutablePointer<Float>) {
+        let a = architecture
+        let (input, inputs, gradient, outputs): (UnsafePointer<Float>, Int, FloatBuffer, Int) = switch band.layer {
+        case 0: (x, a.inputSize, ws.encoderHiddenGradient, a.hiddenSize)
+        case 1: (UnsafePointer(ws.encoderHidden.pointer), a.hiddenSize, ws.encoderOutputGradient, 2 * a.latentSize)
+        case 2: (UnsafePointer(ws.latent.pointer), a.latentSize, ws.decoderHiddenGradient, a.hiddenSize)
+        default: (UnsafePointer(ws.decoderHidden.pointer), a.hiddenSize, ws.logitsGradient, a.inputSize)
+        }
+        let dy = UnsafePointer(gradient.pointer)
+        guard let inputRows = band.inputs else {
+            DenseLayer.biasGradient(outputGradient: dy, rows: rows, outputs: outputs, into: out)
+            return
+        }
+        if binary && band.layer == 0 {
+            DenseLayer.weightGradient(binary: ws.binaryColumns, rows: rows, band: inputRows, outputGradient: dy, outputs: outputs, into: out)
         } else {
-            DenseLayer.backwardParameters(x, rows: n, inputs: d, outputGradient: dh, outputs: h, weightGradient: g.w1, biasGradient: g.b1)
+            DenseLayer.weightGradient(input, rows: rows, inputs: inputs, band: inputRows, outputGradient: dy, outputs: outputs, into: out)
         }
     }
 }

@@ -20,13 +20,16 @@ public final class Workspace: @unchecked Sendable {
     public let reconstruction: FloatBuffer
     public let kl: FloatBuffer
 
-    // Backward scratch.
+    // Gradients with respect to the activations, kept until the weight gradients are done.
     let logitsGradient: FloatBuffer
-    let hiddenGradient: FloatBuffer
+    let decoderHiddenGradient: FloatBuffer
     let latentGradient: FloatBuffer
     let encoderOutputGradient: FloatBuffer
+    let encoderHiddenGradient: FloatBuffer
     /// The binary form of each shard's input rows (see `Parallel`).
     public let binaryShards: [BinaryRows]
+    /// The same ones for the whole batch, by pixel (for the first layer's weight gradient).
+    let binaryColumns = BinaryColumns()
 
     /// `shards` is the most shards a `Network` may cut a batch into (its `shardLimit`).
     public init(_ architecture: Architecture, capacity: Int, shards: Int = Parallel.threads) {
@@ -42,9 +45,10 @@ public final class Workspace: @unchecked Sendable {
         reconstruction = FloatBuffer(count: capacity)
         kl = FloatBuffer(count: capacity)
         logitsGradient = FloatBuffer(count: capacity * d)
-        hiddenGradient = FloatBuffer(count: capacity * h)
+        decoderHiddenGradient = FloatBuffer(count: capacity * h)
         latentGradient = FloatBuffer(count: capacity * z)
         encoderOutputGradient = FloatBuffer(count: capacity * 2 * z)
+        encoderHiddenGradient = FloatBuffer(count: capacity * h)
         binaryShards = (0..<max(1, shards)).map { _ in BinaryRows() }
     }
 }

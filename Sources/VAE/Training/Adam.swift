@@ -29,43 +29,61 @@ public final class Adam: @unchecked Sendable {
         v.withUnsafeBufferPointer { self.v.pointer.update(from: $0.baseAddress!, count: $0.count) }
     }
 
-    /// One step with the gradient given as the sum of `gradients` (one buffer per shard),
-    /// added in a fixed order as they are read.
-    public func update(_ parameters: FloatBuffer, gradients: [FloatBuffer]) {
-        precondition(parameters.count == m.count && gradients.allSatisfy { $0.count == m.count } && !gradients.isEmpty)
+    /// Starts the next step: the returned sink updates each band of `parameters` as soon as
+    /// `Network.lossAndGradients` hands over its gradient, while the band is still in cache.
+    public func step(_ parameters: FloatBuffer) -> AdamStep {
+        precondition(parameters.count == m.count)
         step += 1
-        let b1 = beta1, b2 = beta2
         let t = Float(step)
         // Bias corrections folded into the step size and epsilon.
-        let c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t)
-        let alpha = learningRate * c2.squareRoot() / c1
-        let epsHat = epsilon * c2.squareRoot()
-        let p = UnsafeSendable(parameters.pointer), g = UnsafeSendable(gradients.map { UnsafePointer($0.pointer) })
-        let mp = UnsafeSendable(m.pointer), vp = UnsafeSendable(v.pointer)
-        let split = Parallel.shards(m.count, minimum: 1 << 14, alignment: 16)
-        Parallel.forEachShard(split) { _, range in
-            let rp = UnsafeMutableRawPointer(p.value), rm = UnsafeMutableRawPointer(mp.value), rv = UnsafeMutableRawPointer(vp.value)
-            let sources = g.value.map { UnsafeRawPointer($0) }
-            var i = range.lowerBound
-            while i + 16 <= range.upperBound {
-                let o = i * 4
-                var gv = sources[0].loadUnaligned(fromByteOffset: o, as: Lanes.self)
-                for s in sources.dropFirst() { gv += s.loadUnaligned(fromByteOffset: o, as: Lanes.self) }
-                let mv = b1 * rm.loadUnaligned(fromByteOffset: o, as: Lanes.self) + (1 - b1) * gv
-                let vv = b2 * rv.loadUnaligned(fromByteOffset: o, as: Lanes.self) + (1 - b2) * gv * gv
-                rm.storeBytes(of: mv, toByteOffset: o, as: Lanes.self)
-                rv.storeBytes(of: vv, toByteOffset: o, as: Lanes.self)
-                let pv = rp.loadUnaligned(fromByteOffset: o, as: Lanes.self) - alpha * mv / (vv.squareRoot() + epsHat)
-                rp.storeBytes(of: pv, toByteOffset: o, as: Lanes.self)
-                i += 16
-            }
-            while i < range.upperBound {
-                let gi = g.value.reduce(Float(0)) { $0 + $1[i] }
-                mp.value[i] = b1 * mp.value[i] + (1 - b1) * gi
-                vp.value[i] = b2 * vp.value[i] + (1 - b2) * gi * gi
-                p.value[i] -= alpha * mp.value[i] / (vp.value[i].squareRoot() + epsHat)
-                i += 1
-            }
+        let c1 = 1 - pow(beta1, t), c2 = 1 - pow(beta2, t)
+        return AdamStep(beta1: beta1, beta2: beta2, alpha: learningRate * c2.squareRoot() / c1, epsilon: epsilon * c2.squareRoot(),
+                        p: UnsafeSendable(parameters.pointer), m: UnsafeSendable(m.pointer), v: UnsafeSendable(v.pointer),
+                        scratch: scratch)
+    }
+
+    /// One gradient band per worker.
+    private let scratch = (0..<Parallel.threads).map { _ in FloatBuffer(count: Network.gradientBandCapacity) }
+}
+
+/// One Adam step, applied band by band.
+public struct AdamStep: GradientSink {
+    let beta1: Float, beta2: Float, alpha: Float, epsilon: Float
+    let p: UnsafeSendable<UnsafeMutablePointer<Float>>
+    let m: UnsafeSendable<UnsafeMutablePointer<Float>>
+    let v: UnsafeSendable<UnsafeMutablePointer<Float>>
+    let scratch: [FloatBuffer]
+
+    public func destination(for range: Range<Int>, worker: Int) -> UnsafeMutablePointer<Float> {
+        precondition(worker < scratch.count && range.count <= scratch[worker].count, "more workers or a larger band than Adam made room for")
+        return scratch[worker].pointer
+    }
+
+    public func receive(_ range: Range<Int>, gradient: UnsafePointer<Float>) {
+        let b1 = beta1, b2 = beta2, alpha = alpha, eps = epsilon
+        let o0 = range.lowerBound
+        let rp = UnsafeMutableRawPointer(p.value + o0), rm = UnsafeMutableRawPointer(m.value + o0)
+        let rv = UnsafeMutableRawPointer(v.value + o0), rg = UnsafeRawPointer(gradient)
+        let n = range.count
+        var i = 0
+        while i + 16 <= n {
+            let o = i * 4
+            let gv = rg.loadUnaligned(fromByteOffset: o, as: Lanes.self)
+            let mv = b1 * rm.loadUnaligned(fromByteOffset: o, as: Lanes.self) + (1 - b1) * gv
+            let vv = b2 * rv.loadUnaligned(fromByteOffset: o, as: Lanes.self) + (1 - b2) * gv * gv
+            rm.storeBytes(of: mv, toByteOffset: o, as: Lanes.self)
+            rv.storeBytes(of: vv, toByteOffset: o, as: Lanes.self)
+            let pv = rp.loadUnaligned(fromByteOffset: o, as: Lanes.self) - alpha * mv / (VectorMath.squareRoot(vv) + eps)
+            rp.storeBytes(of: pv, toByteOffset: o, as: Lanes.self)
+            i += 16
+        }
+        let pp = p.value + o0, mp = m.value + o0, vp = v.value + o0
+        while i < n {
+            let gi = gradient[i]
+            mp[i] = b1 * mp[i] + (1 - b1) * gi
+            vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
+            pp[i] -= alpha * mp[i] / (VectorMath.squareRoot(vp[i]) + eps)
+            i += 1
         }
     }
 }

@@ -51,8 +51,6 @@ public final class Trainer: @unchecked Sendable {
     private let train: ImageSet
     private let test: FloatBuffer?
     private let testCount: Int
-    /// One gradient buffer per shard of a batch.
-    private let gradients: [Parameters]
     private let workspace: Workspace
     private let batch: FloatBuffer
     private let binarizer = Binarizer()
@@ -67,7 +65,6 @@ public final class Trainer: @unchecked Sendable {
         self.test = test.map { Binarizer().binarize($0, seed: Self.testBinarisationSeed) }
         testCount = test?.count ?? 0
         optimizer = Adam(count: parameters.count, learningRate: options.learningRate)
-        gradients = network.shards(rows: options.batchSize).map { _ in Parameters(parameters.architecture) }
         workspace = Workspace(parameters.architecture, capacity: max(options.batchSize, 500))
         batch = FloatBuffer(count: options.batchSize * parameters.architecture.inputSize)
     }
@@ -91,7 +88,6 @@ public final class Trainer: @unchecked Sendable {
     /// Trains until all epochs are done or `shouldStop` returns true (checked between
     /// batches). Returns true when the run is complete.
     public func run(shouldStop: () -> Bool = { false }, report: (TrainingEvent) -> Void) -> Bool {
-        let d = network.architecture.inputSize
         let b = options.batchSize
         let batches = batchesPerEpoch
         while position.epoch < options.epochs {
@@ -105,16 +101,10 @@ public final class Trainer: @unchecked Sendable {
                 if shouldStop() { return false }
                 let start = Date()
                 let k = position.batch
-                var rng = RandomStream(seed: options.seed, stream: UInt64(epoch) << 32 | UInt64(k))
-                train.pixels.withUnsafeBufferPointer { px in
-                    for i in 0..<b {
-                        binarizer.binarize(px.baseAddress! + order[k * b + i] * d, count: d, into: batch.pointer + i * d, rng: &rng)
-                    }
-                }
-                rng.fillGaussian(workspace.noise.pointer, count: b * network.architecture.latentSize)
-                let (rec, kl) = network.lossAndGradients(batch.pointer, rows: b, workspace: workspace, gradients: gradients)
+                drawBatch(epoch: epoch, batch: k, images: order[(k * b)..<((k + 1) * b)])
                 optimizer.learningRate = options.learningRate(atEpochFraction: Double(epoch) + Double(k) / Double(batches))
-                optimizer.update(network.parameters.storage, gradients: gradients.map(\.storage))
+                let (rec, kl) = network.lossAndGradients(batch.pointer, rows: b, workspace: workspace,
+                                                         into: optimizer.step(network.parameters.storage))
                 epochLoss += rec + kl
                 epochBatches += 1
                 position.batch += 1
@@ -138,6 +128,26 @@ public final class Trainer: @unchecked Sendable {
             position = TrainingPosition(epoch: epoch + 1, batch: 0)
         }
         return true
+    }
+
+    /// Binarises the batch's images and draws their reparameterisation noise, in parallel:
+    /// each image has a stream of its own, named by (seed, epoch, batch, row).
+    private func drawBatch(epoch: Int, batch k: Int, images: ArraySlice<Int>) {
+        precondition(images.count < 1 << 20 && k < 1 << 24, "the batch's random streams would overlap")
+        let d = network.architecture.inputSize, z = network.architecture.latentSize
+        let first = images.startIndex, seed = options.seed
+        let stream = UInt64(epoch) << 44 | UInt64(k) << 20
+        let out = UnsafeSendable(batch.pointer), noise = UnsafeSendable(workspace.noise.pointer)
+        train.pixels.withUnsafeBufferPointer { px in
+            let pixels = UnsafeSendable(px.baseAddress!)
+            Parallel.forEachShard(network.shards(rows: images.count)) { _, rows in
+                for i in rows {
+                    var rng = RandomStream(seed: seed, stream: stream | UInt64(i))
+                    binarizer.binarize(pixels.value + images[first + i] * d, count: d, into: out.value + i * d, rng: &rng)
+                    rng.fillGaussian(noise.value + i * z, count: z)
+                }
+            }
+        }
     }
 
     /// One-sample negative ELBO of the fixed binarised test set, with fixed noise.
