@@ -7,8 +7,8 @@ import XCTest
 /// moments carried from one step to the next.
 final class AdamTests: XCTestCase {
     func testBandwiseStepsEqualTextbookStepsOnTheWholeGradient() {
-        // 300 x 200 weights are 60,000 floats: more than one gradient band each.
-        let a = Architecture(inputSize: 300, hiddenSize: 200, latentSize: 7)
+        // 700 x 200 weights are 140,000 floats: more than one gradient band each.
+        let a = Architecture(inputSize: 700, hiddenSize: 200, latentSize: 7)
         XCTAssertGreaterThan(a.inputSize * a.hiddenSize, Network.gradientBandCapacity, "one band per layer would prove less")
         let c = TinyCase(architecture: a, rows: 12)
         let network = Network(parameters: c.parameters)
