@@ -14,7 +14,7 @@ public struct DynamicsModel: Sendable {
             throw DynamicsError("model '\(bundle.description.id)' has no concept vectors of size \(z)")
         }
         self.bundle = bundle
-        network = Network(parameters: bundle.parameters)
+        network = Network(parameters: bundle.parameters, frozen: true)
     }
 
     public var id: String { bundle.description.id }

@@ -24,7 +24,7 @@ struct Eval: ParsableCommand {
         if let limit { test = test.subset(Array(0..<min(limit, test.count))) }
         let seed = Trainer.testBinarisationSeed
         let images = Binarizer().binarize(test, seed: seed)
-        let evaluator = Evaluator(network: Network(parameters: bundle.parameters))
+        let evaluator = Evaluator(network: Network(parameters: bundle.parameters, frozen: true))
         let progress = Progress()
         progress.line("\(bundle.description.id): \(bundle.architecture), \(test.count) test images binarised with seed \(seed)")
 

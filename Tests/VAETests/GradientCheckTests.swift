@@ -62,6 +62,13 @@ final class GradientCheckTests: XCTestCase {
         XCTAssertEqual(rows.columns.count, 90)
         XCTAssertFalse(rows.rebuild(from: [0.5, 0, 0, 0], rows: 1, columns: 4))
         XCTAssertFalse(rows.isValid)
+        // The test is on bit patterns: -0 is a zero; anything near 0 or 1, NaN and infinity are not binary.
+        XCTAssertTrue(rows.rebuild(from: [0, 1, -0.0, 1, 1, 0], rows: 2, columns: 3))
+        XCTAssertEqual(Array(rows.columns), [1, 0, 1])
+        XCTAssertEqual(rows.rowStarts, [0, 1, 3])
+        for odd: Float in [1.0000001, 0.99999994, .leastNonzeroMagnitude, -1, .nan, .infinity, 2] {
+            XCTAssertFalse(rows.rebuild(from: [0, 1, 0, odd, 1, 0], rows: 2, columns: 3), "\(odd) taken for binary")
+        }
     }
 
     /// Shards of a batch must add up to the gradient of the whole batch computed at once.

@@ -33,4 +33,21 @@ final class SparseLayerTests: XCTestCase {
             }
         }
     }
+
+    /// A loaded model lays its first layer out once (`Network(frozen:)`); the hidden units
+    /// must be the same bits as when the blocks are copied per batch or read in place.
+    func testFrozenNetworkGivesTheSameBits() {
+        let c = TinyCase(architecture: Architecture(inputSize: 100, hiddenSize: 130, latentSize: 5), rows: 20)
+        func hidden(frozen: Bool, rows: Int) -> [Float] {
+            let ws = c.workspace()
+            Network(parameters: c.parameters, frozen: frozen).encode(c.x.pointer, rows: rows, workspace: ws)
+            XCTAssertTrue(ws.binaryShards[0].isValid, "the sparse path was not taken")
+            return Array(UnsafeBufferPointer(start: ws.encoderHidden.pointer, count: rows * 130))
+        }
+        for rows in [1, c.rows] {
+            let packed = hidden(frozen: true, rows: rows)
+            XCTAssertEqual(packed, hidden(frozen: false, rows: rows), "\(rows) rows")
+            XCTAssertFalse(packed.contains(.nan))
+        }
+    }
 }

@@ -12,20 +12,22 @@ public enum DenseLayer {
     }
 
     /// Forward for binary inputs: each output row is the bias plus the weight rows of the
-    /// row's ones. When the batch has more ones than the layer has inputs, the blocks of
-    /// weight columns are copied contiguous first (see `SparseRowSum`); the sums are the
+    /// row's ones. `packed` is the weight as `SparseRowSum.pack` lays it out, for weights
+    /// that do not change; without it, when the batch has more ones than the layer has
+    /// inputs, each block of weight columns is copied contiguous first. The sums are the
     /// same either way, so a row's result does not depend on its batch.
     public static func forward(
         binary x: BinaryRows,
-        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputs: Int,
+        weight: UnsafePointer<Float>, packed: UnsafePointer<Float>? = nil, bias: UnsafePointer<Float>, outputs: Int,
         into y: UnsafeMutablePointer<Float>
     ) {
+        let columns = x.columns
+        let layout: SparseRowSum.Layout = if let packed { .packed(packed) }
+            else if columns.count > x.width { .copied(x.slab(count: x.width * SparseRowSum.block)) }
+            else { .inPlace }
         x.rowStarts.withUnsafeBufferPointer { starts in
-            x.columns.withUnsafeBufferPointer { columns in
-                let slab = columns.count > x.width ? x.slab(count: x.width * SparseRowSum.block) : nil
-                SparseRowSum.compute(items: 0..<x.rows, starts: starts.baseAddress!, indices: columns.baseAddress!,
-                                     table: weight, tableRows: x.width, width: outputs, base: bias, slab: slab, into: y)
-            }
+            SparseRowSum.compute(items: 0..<x.rows, starts: starts.baseAddress!, indices: columns.baseAddress!,
+                                 table: weight, tableRows: x.width, width: outputs, base: bias, layout: layout, into: y)
         }
     }
 
@@ -47,7 +49,7 @@ public enum DenseLayer {
         x.columnStarts.withUnsafeBufferPointer { starts in
             x.rows.withUnsafeBufferPointer { indices in
                 SparseRowSum.compute(items: band, starts: starts.baseAddress!, indices: indices.baseAddress!,
-                                     table: dy, tableRows: rows, width: outputs, base: nil, slab: nil, into: dw)
+                                     table: dy, tableRows: rows, width: outputs, base: nil, layout: .inPlace, into: dw)
             }
         }
     }

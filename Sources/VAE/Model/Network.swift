@@ -9,10 +9,18 @@ public struct Network: Sendable {
     /// calling thread.
     public var shardLimit = Parallel.threads
     private let bands: [GradientBand]
+    /// The first layer's weights laid out for the sparse product (`SparseRowSum.pack`),
+    /// when they will not change.
+    private let packedFirstLayer: FloatBuffer?
 
-    public init(parameters: Parameters) {
+    /// `frozen`: the parameters will not change while this network is used (a loaded model,
+    /// not one in training), so the first layer's weights are laid out once for the sparse
+    /// product instead of block by block in every batch.
+    public init(parameters: Parameters, frozen: Bool = false) {
         self.parameters = parameters
         bands = GradientBand.bands(of: parameters)
+        let a = parameters.architecture
+        packedFirstLayer = frozen ? SparseRowSum.pack(parameters.w1, rows: a.inputSize, width: a.hiddenSize) : nil
     }
 
     public var architecture: Architecture { parameters.architecture }
@@ -99,7 +107,7 @@ public struct Network: Sendable {
         let input = x + first * a.inputSize
         let h1 = ws.encoderHidden.pointer + first * a.hiddenSize
         if !dense && binary.rebuild(from: input, rows: n, columns: a.inputSize) {
-            DenseLayer.forward(binary: binary, weight: p.w1, bias: p.b1, outputs: a.hiddenSize, into: h1)
+            DenseLayer.forward(binary: binary, weight: p.w1, packed: packedFirstLayer?.pointer, bias: p.b1, outputs: a.hiddenSize, into: h1)
         } else {
             binary.invalidate()
             DenseLayer.forward(input, rows: n, inputs: a.inputSize, weight: p.w1, bias: p.b1, outputs: a.hiddenSize, into: h1)

@@ -8,17 +8,24 @@ enum SparseRowSum {
     /// re-read the output row for every listed row.
     static let block = 64
 
+    /// Where the blocks of table columns are read from.
+    enum Layout {
+        /// In place: the 256-byte slices of one block sit a whole row apart (4 KB for 1024
+        /// floats), all in the same few cache sets, so a large table does not stay in L2.
+        case inPlace
+        /// Each block copied contiguous into this slab (tableRows x block floats) first.
+        case copied(UnsafeMutablePointer<Float>)
+        /// The table already laid out block after block by `pack` (weights that do not change).
+        case packed(UnsafePointer<Float>)
+    }
+
     /// For each i in `items`, out[(i - items.lowerBound) * width ...] = base + sum over k in
-    /// starts[i]..<starts[i+1] of table[indices[k]]. `base` nil means zero.
-    ///
-    /// With a `slab` of at least tableRows x block floats, each block of table columns is
-    /// first copied contiguous: in place, the 256-byte slices of one block sit a whole row
-    /// apart (4 KB for 1024 floats), all in the same few cache sets, so a large table did
-    /// not stay in L2. The sums are the same either way, term for term.
+    /// starts[i]..<starts[i+1] of table[indices[k]]. `base` nil means zero. The sums are the
+    /// same, term for term, whatever the layout.
     static func compute(
         items: Range<Int>, starts: UnsafePointer<Int32>, indices: UnsafePointer<Int32>,
         table: UnsafePointer<Float>, tableRows: Int, width: Int, base: UnsafePointer<Float>?,
-        slab: UnsafeMutablePointer<Float>?, into y: UnsafeMutablePointer<Float>
+        layout: Layout, into y: UnsafeMutablePointer<Float>
     ) {
         let out = UnsafeMutableRawPointer(y)
         let zero = Lanes(repeating: 0)
@@ -26,11 +33,14 @@ enum SparseRowSum {
         while c0 + block <= width {
             // Where the block's slice of table row p starts, and the stride between rows.
             let w: UnsafeRawPointer, stride: Int, o: Int
-            if let slab {
+            switch layout {
+            case .inPlace:
+                (w, stride, o) = (UnsafeRawPointer(table), width * 4, c0 * 4)
+            case .copied(let slab):
                 for p in 0..<tableRows { (slab + p * block).update(from: table + p * width + c0, count: block) }
                 (w, stride, o) = (UnsafeRawPointer(slab), block * 4, 0)
-            } else {
-                (w, stride, o) = (UnsafeRawPointer(table), width * 4, c0 * 4)
+            case .packed(let packed):
+                (w, stride, o) = (UnsafeRawPointer(packed + c0 * tableRows), block * 4, 0)
             }
             let ob = c0 * 4
             let b = base.map { UnsafeRawPointer($0) }
@@ -62,5 +72,19 @@ enum SparseRowSum {
                 Matrix.add(table + Int(indices[k]) * width + c0, into: row, count: width - c0)
             }
         }
+    }
+
+    /// The full blocks of `table` (rows x width) laid out one after the other, each as rows
+    /// of `block` floats: the layout `.packed` reads. Columns past the last full block are
+    /// read from the table itself.
+    static func pack(_ table: UnsafePointer<Float>, rows: Int, width: Int) -> FloatBuffer {
+        let blocks = width / block
+        let packed = FloatBuffer(count: blocks * rows * block)
+        for b in 0..<blocks {
+            for p in 0..<rows {
+                (packed.pointer + (b * rows + p) * block).update(from: table + p * width + b * block, count: block)
+            }
+        }
+        return packed
     }
 }
