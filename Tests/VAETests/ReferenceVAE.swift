@@ -117,7 +117,7 @@ struct TinyCase {
     }
 
     func workspace() -> Workspace {
-        let ws = Workspace(parameters.architecture, capacity: rows, shards: 3)
+        let ws = Workspace(parameters.architecture, capacity: rows, shards: 3, training: true)
         for i in 0..<eps.count { ws.noise[i] = eps[i] }
         return ws
     }

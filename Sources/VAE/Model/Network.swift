@@ -70,6 +70,7 @@ public struct Network: Sendable {
     public func lossAndGradients(
         _ x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, into sink: some GradientSink, dense: Bool = false
     ) -> (reconstruction: Double, kl: Double) {
+        precondition(ws.training, "a workspace made without training: true has no room for gradients")
         let split = shards(rows: rows, ws)
         let s = UnsafeSendable(x)
         Parallel.forEachShard(split) { i, range in

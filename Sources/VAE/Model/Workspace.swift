@@ -31,8 +31,13 @@ public final class Workspace: @unchecked Sendable {
     /// The same ones for the whole batch, by pixel (for the first layer's weight gradient).
     let binaryColumns = BinaryColumns()
 
+    /// Whether the gradient buffers exist (`Network.lossAndGradients` needs them).
+    public let training: Bool
+
     /// `shards` is the most shards a `Network` may cut a batch into (its `shardLimit`).
-    public init(_ architecture: Architecture, capacity: Int, shards: Int = Parallel.threads) {
+    /// `training`: room for the gradients too, 6 MB more for 500 rows that chains and
+    /// evaluation never touch (a server runs several such workspaces at once).
+    public init(_ architecture: Architecture, capacity: Int, shards: Int = Parallel.threads, training: Bool = false) {
         self.architecture = architecture
         self.capacity = capacity
         let d = architecture.inputSize, h = architecture.hiddenSize, z = architecture.latentSize
@@ -44,11 +49,13 @@ public final class Workspace: @unchecked Sendable {
         logits = FloatBuffer(count: capacity * d)
         reconstruction = FloatBuffer(count: capacity)
         kl = FloatBuffer(count: capacity)
-        logitsGradient = FloatBuffer(count: capacity * d)
-        decoderHiddenGradient = FloatBuffer(count: capacity * h)
-        latentGradient = FloatBuffer(count: capacity * z)
-        encoderOutputGradient = FloatBuffer(count: capacity * 2 * z)
-        encoderHiddenGradient = FloatBuffer(count: capacity * h)
+        self.training = training
+        let rows = training ? capacity : 0
+        logitsGradient = FloatBuffer(count: rows * d)
+        decoderHiddenGradient = FloatBuffer(count: rows * h)
+        latentGradient = FloatBuffer(count: rows * z)
+        encoderOutputGradient = FloatBuffer(count: rows * 2 * z)
+        encoderHiddenGradient = FloatBuffer(count: rows * h)
         binaryShards = (0..<max(1, shards)).map { _ in BinaryRows() }
     }
 }

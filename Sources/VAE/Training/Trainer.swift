@@ -65,7 +65,7 @@ public final class Trainer: @unchecked Sendable {
         self.test = test.map { Binarizer().binarize($0, seed: Self.testBinarisationSeed) }
         testCount = test?.count ?? 0
         optimizer = Adam(count: parameters.count, learningRate: options.learningRate)
-        workspace = Workspace(parameters.architecture, capacity: max(options.batchSize, 500))
+        workspace = Workspace(parameters.architecture, capacity: max(options.batchSize, 500), training: true)
         batch = FloatBuffer(count: options.batchSize * parameters.architecture.inputSize)
     }
 
