@@ -18,8 +18,10 @@ public enum VectorMath {
     public static func squareRoot(_ x: Float) -> Float { vaedyn_sqrtf(x) }
 
     /// 1.5 * 2^23: a float whose unit in the last place is 1, and its bit pattern.
-    static let magic = Lanes(repeating: 12_582_912)
-    static let magicBits = SIMD16<Int32>(repeating: 0x4B40_0000)
+    /// Computed, not stored: a static let is a lazy global, and every use then called
+    /// swift_once, which spilled the vectors and kept tanh from being inlined into its loop.
+    @inline(__always) static var magic: Lanes { Lanes(repeating: 12_582_912) }
+    @inline(__always) static var magicBits: SIMD16<Int32> { SIMD16<Int32>(repeating: 0x4B40_0000) }
 
     /// exp(x) = 2^n * exp(r) with x = n ln2 + r, |r| <= ln2/2, and a degree-6 Taylor
     /// polynomial for exp(r) (its truncation error is below 2e-7 relative there).
@@ -95,7 +97,9 @@ public enum VectorMath {
     }
 
     /// Applies `f` to `count` floats from `input` into `output` (which may be the same
-    /// memory); the tail shorter than 16 lanes goes through a padded vector.
+    /// memory); the tail shorter than 16 lanes goes through a padded vector. `f` has one
+    /// call site: with two (loop and tail) the optimiser left tanh as a call per vector,
+    /// its 16 lanes passed through four xmm registers.
     @inline(__always)
     public static func map(
         _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int,
@@ -104,28 +108,33 @@ public enum VectorMath {
         var i = 0
         let rawIn = UnsafeRawPointer(input)
         let rawOut = UnsafeMutableRawPointer(output)
-        while i + 16 <= count {
-            let v = rawIn.loadUnaligned(fromByteOffset: i * 4, as: Lanes.self)
-            rawOut.storeBytes(of: f(v), toByteOffset: i * 4, as: Lanes.self)
-            i += 16
-        }
-        if i < count {
+        while i < count {
+            let whole = i + 16 <= count
             var v = Lanes()
-            for j in 0..<(count - i) { v[j] = input[i + j] }
+            if whole {
+                v = rawIn.loadUnaligned(fromByteOffset: i * 4, as: Lanes.self)
+            } else {
+                for j in 0..<(count - i) { v[j] = input[i + j] }
+            }
             let r = f(v)
-            for j in 0..<(count - i) { output[i + j] = r[j] }
+            if whole {
+                rawOut.storeBytes(of: r, toByteOffset: i * 4, as: Lanes.self)
+            } else {
+                for j in 0..<(count - i) { output[i + j] = r[j] }
+            }
+            i += 16
         }
     }
 
     public static func tanh(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
-        map(input, output, count: count, tanh)
+        map(input, output, count: count) { tanh($0) }
     }
 
     public static func sigmoid(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
-        map(input, output, count: count, sigmoid)
+        map(input, output, count: count) { sigmoid($0) }
     }
 
     public static func exp(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
-        map(input, output, count: count, exp)
+        map(input, output, count: count) { exp($0) }
     }
 }

@@ -2,7 +2,8 @@
 ///
 /// Every function reads inputs and writes results in a `Workspace`; none allocates. A
 /// batch is cut into shards of rows that run concurrently (see `Parallel`); each shard
-/// works on its own rows of the workspace buffers.
+/// works on its own rows of the workspace buffers. Weight gradients are the exception:
+/// they are cut by bands of parameters instead (see `GradientBand`).
 public struct Network: Sendable {
     public let parameters: Parameters
     /// At most this many shards per batch (and threads per pass); 1 runs everything on the
