@@ -124,6 +124,9 @@ struct SettingKey: Sendable {
         .int("server.port", 0...65535, "TCP port; 0 picks a free one.") { $0.server.port = UInt16($1) },
         .int("server.backlog", 1...65535, "Listen backlog.") { $0.server.backlog = Int32($1) },
         .int("server.maxConnections", 1...100_000, "Open connections beyond this get 503 and are closed.") { $0.server.maxConnections = $1 },
+        .int("server.eventQueues", 1...256, "Serial queues the connections are spread over; fewer give a shorter latency tail and fewer requests/s.") {
+            $0.server.eventQueueCount = $1
+        },
         .int("server.maxRequestLine", 256...1_048_576, "Longest request line in bytes (414 beyond).") { $0.server.limits.maxRequestLineLength = $1 },
         .int("server.maxHeaderBytes", 1024...1_048_576, "Longest header section in bytes (431 beyond).") { $0.server.limits.maxHeaderSectionLength = $1 },
         .int("server.maxHeaderCount", 8...10_000, "Most header fields (431 beyond).") { $0.server.limits.maxHeaderCount = $1 },

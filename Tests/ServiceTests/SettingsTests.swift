@@ -27,6 +27,9 @@ final class SettingsTests: XCTestCase {
                                                   environment: ["VAEDYN_SERVER_PORT": "9000"])
         XCTAssertEqual(flags.server.port, 7)
         XCTAssertEqual(flags.server.headerReadTimeout, .seconds(10))
+        let queues = try await SettingsLoader.load(file: file, environment: ["VAEDYN_SERVER_EVENT_QUEUES": "1"])
+        XCTAssertEqual(queues.server.eventQueueCount, 1)
+        XCTAssertNotEqual(plain.server.eventQueueCount, 1, "the default would not show the setting took effect")
     }
 
     func testBadValuesNameTheirKey() async throws {
@@ -35,6 +38,7 @@ final class SettingsTests: XCTestCase {
             (["VAEDYN_SERVER_PORT": "http"], "server.port"),
             (["VAEDYN_SERVER_IDLE_TIMEOUT": "-1"], "server.idleTimeout"),
             (["VAEDYN_SERVER_GZIP": "perhaps"], "server.gzip"),
+            (["VAEDYN_SERVER_EVENT_QUEUES": "0"], "server.eventQueues"),
         ]
         for (environment, key) in cases {
             do {
