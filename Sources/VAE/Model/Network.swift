@@ -89,8 +89,8 @@ public struct Network: Sendable {
         return means(rows: rows, ws)
     }
 
-    /// Floats a `GradientSink` destination must hold.
-    public static let gradientBandCapacity = GradientBand.capacity
+    /// Floats a `GradientSink` destination must hold: the largest band.
+    public var gradientBandCapacity: Int { bands.map(\.parameters.count).max() ?? 0 }
 
     private func means(rows: Int, _ ws: Workspace) -> (reconstruction: Double, kl: Double) {
         var rec = 0.0, kl = 0.0

@@ -29,10 +29,16 @@ public final class Adam: @unchecked Sendable {
         v.withUnsafeBufferPointer { self.v.pointer.update(from: $0.baseAddress!, count: $0.count) }
     }
 
-    /// Starts the next step: the returned sink updates each band of `parameters` as soon as
-    /// `Network.lossAndGradients` hands over its gradient, while the band is still in cache.
-    public func step(_ parameters: FloatBuffer) -> AdamStep {
+    /// Starts the next step of `network`'s parameters: the returned sink updates each band
+    /// as soon as `network.lossAndGradients` hands over its gradient, while the band is
+    /// still in cache.
+    public func beginStep(for network: Network) -> AdamStep {
+        let parameters = network.parameters.storage
         precondition(parameters.count == m.count)
+        let workers = max(1, network.shardLimit), capacity = network.gradientBandCapacity
+        if scratch.count < workers || scratch.contains(where: { $0.count < capacity }) {
+            scratch = (0..<workers).map { _ in FloatBuffer(count: capacity) }
+        }
         step += 1
         let t = Float(step)
         // Bias corrections folded into the step size and epsilon.
@@ -43,7 +49,7 @@ public final class Adam: @unchecked Sendable {
     }
 
     /// One gradient band per worker.
-    private let scratch = (0..<Parallel.threads).map { _ in FloatBuffer(count: Network.gradientBandCapacity) }
+    private var scratch: [FloatBuffer] = []
 }
 
 /// One Adam step, applied band by band.

@@ -104,7 +104,7 @@ public final class Trainer: @unchecked Sendable {
                 drawBatch(epoch: epoch, batch: k, images: order[(k * b)..<((k + 1) * b)])
                 optimizer.learningRate = options.learningRate(atEpochFraction: Double(epoch) + Double(k) / Double(batches))
                 let (rec, kl) = network.lossAndGradients(batch.pointer, rows: b, workspace: workspace,
-                                                         into: optimizer.step(network.parameters.storage))
+                                                         into: optimizer.beginStep(for: network))
                 epochLoss += rec + kl
                 epochBatches += 1
                 position.batch += 1
