@@ -67,6 +67,8 @@ let package = Package(
         .executableTarget(name: "JSONFuzz", dependencies: ["Service", "HTTP", "Dynamics", "VAE", "FuzzReplay"]),
         // PNG and PGM decoding and the MNIST normalisation.
         .executableTarget(name: "ImageFuzz", dependencies: ["Imaging", "CZlib", "FuzzReplay"]),
+        // Model files (.vaem): loading them, and serving what loads.
+        .executableTarget(name: "ModelFuzz", dependencies: ["VAE", "Dynamics", "CZlib", "FuzzReplay"]),
         // Our side of scripts/bench-http.
         .executableTarget(name: "http-bench-server", dependencies: ["HTTP"]),
     ]

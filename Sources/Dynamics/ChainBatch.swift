@@ -48,9 +48,9 @@ public final class ChainBatch {
         precondition(pixels.count == d && noises.count == groups)
         pixels.withUnsafeBufferPointer { p in
             for r in 0..<rows {
-                let row = images.pointer + r * d
+                let row = images.view + r * d
                 if binarize {
-                    Binarizer().binarize(p.baseAddress!, count: d, into: row, rng: &streams[r])
+                    Binarizer().binarize(p, count: d, into: row, rng: &streams[r])
                 } else {
                     for i in 0..<d { row[i] = Float(p[i]) / 255 }
                 }
@@ -59,13 +59,13 @@ public final class ChainBatch {
         }
     }
 
-    /// Encoder means mu(t), row r at `pointer + r * stride`.
-    public var means: (pointer: UnsafePointer<Float>, stride: Int) {
-        (UnsafePointer(workspace.encoderOutput.pointer), 2 * network.architecture.latentSize)
+    /// Encoder means mu(t), row r at `view + r * stride`.
+    public var means: (view: FloatView, stride: Int) {
+        (workspace.encoderOutput.view, 2 * network.architecture.latentSize)
     }
 
     /// Latent codes z(t) (samples or means, as the kernel chose).
-    public var latents: (pointer: UnsafePointer<Float>, stride: Int) {
-        (UnsafePointer(workspace.latent.pointer), network.architecture.latentSize)
+    public var latents: (view: FloatView, stride: Int) {
+        (workspace.latent.view, network.architecture.latentSize)
     }
 }

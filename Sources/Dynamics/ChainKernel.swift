@@ -23,11 +23,11 @@ public struct GibbsKernel: ChainKernel {
     public var name: String { "gibbs" }
 
     public func start(_ chains: ChainBatch) {
-        step.recognise(chains.network, x: chains.images.pointer, rows: chains.rows, workspace: chains.workspace, streams: &chains.streams)
+        step.recognise(chains.network, x: chains.images.view, rows: chains.rows, workspace: chains.workspace, streams: &chains.streams)
     }
 
     public func advance(_ chains: ChainBatch) {
-        step.generate(chains.network, rows: chains.rows, workspace: chains.workspace, into: chains.images.pointer, streams: &chains.streams)
+        step.generate(chains.network, rows: chains.rows, workspace: chains.workspace, into: chains.images.view, streams: &chains.streams)
         start(chains)
     }
 }

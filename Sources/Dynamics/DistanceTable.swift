@@ -30,8 +30,9 @@ public final class DistanceTable {
     }
 
     /// Fills `distances` from the trials' latent rows (row t at `states + t * stride`).
-    public func measure(_ states: UnsafePointer<Float>, stride: Int) {
+    public func measure(_ view: FloatView, stride: Int) {
         let z = references.latentSize, count = references.count
+        let states = view.reading(rows: trials, stride: stride, width: z)
         references.vectors.withUnsafeBufferPointer { refs in
             distances.withUnsafeMutableBufferPointer { out in
                 for t in 0..<trials {
@@ -81,8 +82,9 @@ public final class DistanceTable {
     }
 
     /// Distance of the state averaged over the trials `rows` to each reference.
-    public func averageStateDistances(_ states: UnsafePointer<Float>, stride: Int, rows: Range<Int>) -> [Float] {
+    public func averageStateDistances(_ view: FloatView, stride: Int, rows: Range<Int>) -> [Float] {
         let z = references.latentSize
+        let states = view.reading(rows: rows.upperBound, stride: stride, width: z)
         for j in 0..<z { averageState[j] = 0 }
         for t in rows { for j in 0..<z { averageState[j] += states[t * stride + j] } }
         for j in 0..<z { averageState[j] /= Float(rows.count) }

@@ -7,11 +7,19 @@ public struct DynamicsModel: Sendable {
     public let bundle: ModelBundle
     public let network: Network
 
+    /// Throws when the bundle is one the engine cannot trust: every check of
+    /// `ModelBundle.validate` (sizes, finite tensors, classes; a loaded bundle has passed
+    /// them already, a bundle built in memory has not), at least one concept, and no
+    /// concept named like the input's own reference.
     public init(bundle: ModelBundle) throws {
         let z = bundle.architecture.latentSize
         guard !bundle.description.concepts.isEmpty, bundle.conceptVectors.count == bundle.description.concepts.count,
               bundle.conceptVectors.allSatisfy({ $0.count == z }) else {
             throw DynamicsError("model '\(bundle.description.id)' has no concept vectors of size \(z)")
+        }
+        try bundle.validate()
+        guard !bundle.description.concepts.contains(where: { $0.id == ReferenceSet.selfID }) else {
+            throw DynamicsError("model '\(bundle.description.id)' has a concept with the id '\(ReferenceSet.selfID)', which the records keep for the input's own pattern")
         }
         self.bundle = bundle
         network = Network(parameters: bundle.parameters, frozen: true)

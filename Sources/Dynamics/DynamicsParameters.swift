@@ -32,7 +32,7 @@ public struct DynamicsParameters: Codable, Sendable, Equatable {
     public var steps = 100
     public var trials = 500
     public var seed: UInt64 = 1
-    public var noise = try! NoiseModel(kind: .replace, ratio: 0.2)
+    public var noise = NoiseModel(constant: .replace, ratio: 0.2)
     public var binarize = true
     public var image = Draw.sample
     public var latent = Draw.sample
@@ -88,4 +88,13 @@ public struct StepWindow: Codable, Sendable, Equatable, CustomStringConvertible 
     }
 
     public var description: String { "\(from):\(to)" }
+}
+
+extension NoiseModel {
+    /// A noise whose ratio is a constant in [0, 1] (the defaults), built without the
+    /// throwing check and so without a `try!` (DynamicsTests checks that the check passes).
+    init(constant kind: Kind, ratio: Float) {
+        self.kind = kind
+        self.ratio = ratio
+    }
 }

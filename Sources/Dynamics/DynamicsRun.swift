@@ -1,13 +1,17 @@
+import VAE
+
 /// One dynamics experiment (Fig 2a-c): many trials of one input, a step record per t.
 ///
 /// A server validates by constructing it (errors are the client's), then calls `run`
 /// on a worker thread with a cancellation check, streaming each record as it comes.
+/// Construction only checks: the chains' buffers are made by `run` and released when it
+/// returns, so a run waiting for its turn costs no more than its parameters.
 public final class DynamicsRun {
     public let model: DynamicsModel
     public let input: DynamicsInput
     public let parameters: DynamicsParameters
-    public let references: ReferenceSet
-    private let trajectory: Trajectory
+    private let kernel: ChainKernel
+    private let memory: MemoryBank?
 
     public init(model: DynamicsModel, input: DynamicsInput, parameters: DynamicsParameters,
                 kernel: ChainKernel? = nil, memory: MemoryBank? = nil) throws {
@@ -16,9 +20,20 @@ public final class DynamicsRun {
         self.model = model
         self.input = input
         self.parameters = parameters
-        references = ReferenceSet(model: model, input: input)
-        let kernel = kernel ?? GibbsKernel(sampleImage: parameters.image == .sample, sampleLatent: parameters.latent == .sample)
-        trajectory = Trajectory(model: model, trials: parameters.trials, kernel: kernel, memory: memory)
+        self.kernel = kernel ?? GibbsKernel(sampleImage: parameters.image == .sample, sampleLatent: parameters.latent == .sample)
+        self.memory = memory
+    }
+
+    /// Bytes the chains' buffers of a run of `trials` take while it runs (the workspace
+    /// and the images; the per-step records come on top and are small).
+    public static func workingSetBytes(architecture: Architecture, trials: Int, groups: Int = 1) -> Int {
+        let rows = max(trials * groups, ChainBatch.minimumRows)
+        let d = architecture.inputSize, h = architecture.hiddenSize, z = architecture.latentSize
+        // Workspace: h1, [mu | logvar], noise, z, h3, logits, two per-row losses; then x(t).
+        let floats = rows * (h + 2 * z + z + z + h + d + 2) + rows * d
+        // The binary form of the inputs: one Int32 per value at most, per shard.
+        let columns = rows * d
+        return floats * MemoryLayout<Float>.stride + columns * MemoryLayout<Int32>.stride
     }
 
     static func check(input: DynamicsInput, model: DynamicsModel, parameters: DynamicsParameters, memory: MemoryBank?) throws {
@@ -32,8 +47,8 @@ public final class DynamicsRun {
         if parameters.projection && !model.hasProjection { throw DynamicsError("model '\(model.id)' has no projection axes") }
     }
 
-    public var startRecord: StartRecord {
-        StartRecord(model: model.id, experiment: "dynamics", kernel: trajectory.kernel.name, latentSize: model.architecture.latentSize,
+    func startRecord(references: ReferenceSet) -> StartRecord {
+        StartRecord(model: model.id, experiment: "dynamics", kernel: kernel.name, latentSize: model.architecture.latentSize,
                     parameters: parameters, inputs: [input.info], references: references.infos,
                     classReferences: references.classReferences.map { references.infos[$0].id },
                     classNames: model.bundle.description.classNames,
@@ -44,7 +59,9 @@ public final class DynamicsRun {
     /// cancelled) or an error record. Returns the last record.
     @discardableResult
     public func run(isCancelled: () -> Bool = { false }, emit: (DynamicsRecord) -> Void) -> DynamicsRecord {
-        emit(.start(startRecord))
+        let references = ReferenceSet(model: model, input: input)
+        let trajectory = Trajectory(model: model, trials: parameters.trials, kernel: kernel, memory: memory)
+        emit(.start(startRecord(references: references)))
         let last: DynamicsRecord
         var lastStep: Int?
         do {

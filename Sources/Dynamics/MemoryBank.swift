@@ -31,7 +31,7 @@ public final class MemoryBank: @unchecked Sendable {
     /// Encodes a training set with the model (a few seconds for MNIST).
     public convenience init(model: DynamicsModel, train: ImageSet) {
         let images = Binarizer().binarize(train, seed: ConceptBuilder.binarisationSeed)
-        let means = Evaluator(network: model.network).encoderMeans(images: images.pointer, count: train.count)
+        let means = Evaluator(network: model.network).encoderMeans(images: images.view, count: train.count)
         self.init(means: means, labels: train.labels.map(Int32.init), latentSize: model.architecture.latentSize,
                   classCount: model.bundle.description.classNames.count)
     }
@@ -47,16 +47,18 @@ public final class MemoryBank: @unchecked Sendable {
     }
 
     /// Label of the nearest memory of each of `rows` states (row r at `states + r * stride`).
-    public func nearestLabels(_ states: UnsafePointer<Float>, stride: Int, rows: Int, scratch: Scratch, into out: inout [Int32]) {
+    public func nearestLabels(_ view: FloatView, stride: Int, rows: Int, scratch: Scratch, into out: inout [Int32]) {
         let z = latentSize
+        let states = view.reading(rows: rows, stride: stride, width: z)
+        precondition(out.count >= rows && scratch.best.count >= rows, "scratch for fewer rows")
         for r in 0..<rows { scratch.best[r] = .infinity }
         var start = 0
         while start < count {
             let n = min(Self.block, count - start)
-            Matrix.multiply(states, lda: stride, means.pointer + start * z, transposeB: true, ldb: z,
-                            into: scratch.products.pointer, ldc: n, m: rows, n: n, k: z)
+            Matrix.multiply(states, lda: stride, (means.view + start * z).reading(n * z), transposeB: true, ldb: z,
+                            into: scratch.products.view.pointer(rows * n), ldc: n, m: rows, n: n, k: z)
             for r in 0..<rows {
-                let p = scratch.products.pointer + r * n
+                let p = (scratch.products.view + r * n).reading(n)
                 // |a|^2 is the same for every memory of the row, so it is left out of the comparison.
                 for i in 0..<n {
                     let d = squaredNorms[start + i] - 2 * p[i]
@@ -71,7 +73,7 @@ public final class MemoryBank: @unchecked Sendable {
     }
 
     /// Fraction of the rows whose nearest memory has each class.
-    public func classShares(_ states: UnsafePointer<Float>, stride: Int, rows: Int, scratch: Scratch, labels out: inout [Int32]) -> [Float] {
+    public func classShares(_ states: FloatView, stride: Int, rows: Int, scratch: Scratch, labels out: inout [Int32]) -> [Float] {
         nearestLabels(states, stride: stride, rows: rows, scratch: scratch, into: &out)
         var tally = [Int](repeating: 0, count: classCount)
         for r in 0..<rows where out[r] >= 0 && Int(out[r]) < classCount { tally[Int(out[r])] += 1 }

@@ -52,8 +52,9 @@ public struct NoiseModel: Codable, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// Corrupts `count` pixels in place with draws from `rng`.
-    public func apply(to x: UnsafeMutablePointer<Float>, count: Int, binary: Bool, rng: inout RandomStream) {
+    public func apply(to view: FloatView, count: Int, binary: Bool, rng: inout RandomStream) {
         guard ratio > 0 else { return }
+        let x = view.pointer(count)
         switch kind {
         case .replace:
             for i in 0..<count where rng.uniform() < ratio {

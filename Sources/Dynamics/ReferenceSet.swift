@@ -35,9 +35,9 @@ public struct ReferenceSet: Sendable {
     /// free of the binarisation noise a single binary draw would add.
     static func cleanCode(model: DynamicsModel, pixels: [UInt8]) -> [Float] {
         let ws = Workspace(model.architecture, capacity: 1)
-        let x = pixels.map { Float($0) / 255 }
-        x.withUnsafeBufferPointer { model.network.encode($0.baseAddress!, rows: 1, workspace: ws) }
-        return Array(UnsafeBufferPointer(start: ws.encoderOutput.pointer, count: model.architecture.latentSize))
+        let x = FloatBuffer(pixels.map { Float($0) / 255 })
+        model.network.encode(x.view, rows: 1, workspace: ws)
+        return ws.encoderOutput.view.prefix(model.architecture.latentSize).array
     }
 }
 

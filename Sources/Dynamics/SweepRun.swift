@@ -1,9 +1,12 @@
+import VAE
+
 /// The Fig 3 experiment over a population: for each input and each noise ratio, a run of
 /// `parameters` (with that ratio) reduced to one point record, then stage counts.
 ///
 /// Every input and ratio uses the same trial streams (seed, trial), so neighbouring
 /// ratios differ by the noise, not by the luck of the draws. Several ratios run as one
-/// batch (up to `batchRows` chains), which gives the same points as separate runs.
+/// batch (up to `batchRows` chains) when the trials fill whole row blocks, which gives the
+/// same points as separate runs.
 public final class SweepRun {
     public static let batchRows = 1024
 
@@ -11,8 +14,9 @@ public final class SweepRun {
     public let inputs: [DynamicsInput]
     public let ratios: [Float]
     public let parameters: DynamicsParameters
-    private let trajectory: Trajectory
-    private let ratiosPerBatch: Int
+    private let kernel: ChainKernel
+    /// Ratios run as one batch (the chains' buffers are made by `run`, as for `DynamicsRun`).
+    public let ratiosPerBatch: Int
 
     public init(model: DynamicsModel, inputs: [DynamicsInput], ratios: [Float], parameters: DynamicsParameters, kernel: ChainKernel? = nil) throws {
         guard !inputs.isEmpty else { throw DynamicsError("a sweep needs at least one input") }
@@ -27,14 +31,17 @@ public final class SweepRun {
         self.inputs = inputs
         self.ratios = ratios
         self.parameters = parameters
-        let kernel = kernel ?? GibbsKernel(sampleImage: parameters.image == .sample, sampleLatent: parameters.latent == .sample)
-        ratiosPerBatch = max(1, min(ratios.count, Self.batchRows / parameters.trials))
-        trajectory = Trajectory(model: model, trials: parameters.trials, groups: ratiosPerBatch, kernel: kernel)
+        self.kernel = kernel ?? GibbsKernel(sampleImage: parameters.image == .sample, sampleLatent: parameters.latent == .sample)
+        // Trial i of every group must sit at the same place in a row block of the products
+        // as it does alone (see `Matrix.rowBlock`), so groups share a batch only when the
+        // trials fill whole blocks.
+        let aligned = parameters.trials % Matrix.rowBlock == 0
+        ratiosPerBatch = aligned ? max(1, min(ratios.count, Self.batchRows / parameters.trials)) : 1
     }
 
     public var startRecord: StartRecord {
         let references = ReferenceSet(model: model, input: inputs[0])
-        return StartRecord(model: model.id, experiment: "sweep", kernel: trajectory.kernel.name, latentSize: model.architecture.latentSize,
+        return StartRecord(model: model.id, experiment: "sweep", kernel: kernel.name, latentSize: model.architecture.latentSize,
                            parameters: parameters, noiseRatios: ratios, inputs: inputs.map(\.info), references: references.infos,
                            classReferences: references.classReferences.map { references.infos[$0].id },
                            classNames: model.bundle.description.classNames)
@@ -45,6 +52,7 @@ public final class SweepRun {
     @discardableResult
     public func run(isCancelled: () -> Bool = { false }, progress: (Int) -> Void = { _ in },
                     emit: (DynamicsRecord) -> Void) -> DynamicsRecord {
+        let trajectory = Trajectory(model: model, trials: parameters.trials, groups: ratiosPerBatch, kernel: kernel)
         emit(.start(startRecord))
         var stages = [[Int?]](repeating: [], count: inputs.count)
         var completed = 0

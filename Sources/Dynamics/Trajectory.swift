@@ -73,7 +73,7 @@ public final class Trajectory {
                 kernel.start(chains)
             }
             let states = measuredStates(p)
-            table.measure(states.pointer, stride: states.stride)
+            table.measure(states.view, stride: states.stride)
             let distances = try reduce(t, table)
             for g in outcomes.indices {
                 outcomes[g].completed = t
@@ -89,7 +89,7 @@ public final class Trajectory {
 
     private func rows(group g: Int) -> Range<Int> { g * chains.trials..<(g + 1) * chains.trials }
 
-    private func measuredStates(_ p: DynamicsParameters) -> (pointer: UnsafePointer<Float>, stride: Int) {
+    private func measuredStates(_ p: DynamicsParameters) -> (view: FloatView, stride: Int) {
         p.measure == .mean ? chains.means : chains.latents
     }
 
@@ -100,7 +100,7 @@ public final class Trajectory {
         case .trials: distance = table.trialStatistics(rows: rows).mean
         case .state:
             let states = measuredStates(p)
-            distance = table.averageStateDistances(states.pointer, stride: states.stride, rows: rows)
+            distance = table.averageStateDistances(states.view, stride: states.stride, rows: rows)
         }
         guard distance.allSatisfy(\.isFinite) else { throw DynamicsError("the latent state is no longer finite at step \(t)") }
         return distance
@@ -115,11 +115,11 @@ public final class Trajectory {
         var record = StepRecord(model: model.id, t: t, distance: distance, standardError: standardError,
                                 nearest: table.references.infos[nearest].id, classShares: table.nearestClassShares(rows: rows))
         if p.memory, let memory, let memoryScratch {
-            record.memoryShares = memory.classShares(states.pointer, stride: states.stride, rows: chains.trials, scratch: memoryScratch,
+            record.memoryShares = memory.classShares(states.view, stride: states.stride, rows: chains.trials, scratch: memoryScratch,
                                                      labels: &memoryLabels)
         }
         if p.meanImage { record.meanImage = meanImage() }
-        if p.projection { record.projection = projection(states.pointer, stride: states.stride) }
+        if p.projection { record.projection = projection(states.view, stride: states.stride) }
         return record
     }
 
@@ -127,14 +127,15 @@ public final class Trajectory {
         let d = model.architecture.inputSize
         var sum = [Float](repeating: 0, count: d)
         for r in 0..<chains.trials {
-            let row = chains.images.pointer + r * d
+            let row = chains.images.view + r * d
             for i in 0..<d { sum[i] += row[i] }
         }
         return sum.map { $0 / Float(chains.trials) }
     }
 
-    private func projection(_ states: UnsafePointer<Float>, stride: Int) -> ProjectedStates {
-        let points = (0..<chains.trials).map { model.project(states + $0 * stride) }
+    private func projection(_ states: FloatView, stride: Int) -> ProjectedStates {
+        let z = model.architecture.latentSize
+        let points = (0..<chains.trials).map { model.project((states + $0 * stride).reading(z)) }
         let mean = (0..<2).map { k in points.reduce(0) { $0 + $1[k] } / Float(points.count) }
         return ProjectedStates(mean: mean, trials: points)
     }

@@ -58,6 +58,8 @@ final class Connection: @unchecked Sendable {
     private var peerClosed = false
     /// The server is shutting down: a stream that starts now is asked to stop at once.
     private var shuttingDown = false
+    /// The streaming response's own status, and who wants to hear what was answered.
+    private var stream: (status: HTTPStatus, answered: (@Sendable (HTTPStatus) -> Void)?) = (.ok, nil)
     private var reading = false
     private var writing = false
     /// Which readiness the TLS handshake waits for.
@@ -300,32 +302,48 @@ final class Connection: @unchecked Sendable {
                 if !keepAlive { enterClosing() }
                 return
             }
-            startStream(producer, head: head, chunked: chunked)
+            startStream(producer, of: response, head: head, chunked: chunked)
         }
     }
 
-    private func startStream(_ producer: @escaping @Sendable (ResponseWriter) throws -> Void, head: [UInt8], chunked: Bool) {
+    private func startStream(_ producer: @escaping @Sendable (ResponseWriter) throws -> Void, of response: HTTPResponse,
+                             head: [UInt8], chunked: Bool) {
         let channel = StreamChannel(limit: configuration.streamBufferLimit) { [self] in
             queue.async { [self] in drive() }
         }
         phase = .streaming(channel, pendingHead: head, chunked: chunked)
-        if shuttingDown { channel.requestStop() }
+        stream = (response.status, response.onAnswered)
         deadline = nil
         let writer = ResponseWriter(channel: channel, chunked: chunked)
         // A thread of its own: producers are long compute loops that block in `flush`,
         // which must starve neither Dispatch's pool nor the cooperative one.
-        let thread = Thread {
-            do {
-                try producer(writer)
-                writer.finish(failed: false)
-            } catch let error as HTTPError {
-                writer.finish(failed: true, failure: error)
-            } catch {
-                writer.finish(failed: true)
+        let launch: @Sendable () -> Void = {
+            let thread = Thread {
+                do {
+                    try producer(writer)
+                    writer.finish(failed: false)
+                } catch let error as HTTPError {
+                    writer.finish(failed: true, failure: error)
+                } catch {
+                    writer.finish(failed: true)
+                }
             }
+            thread.name = "http-stream"
+            thread.start()
         }
-        thread.name = "http-stream"
-        thread.start()
+        if let admission = response.admission {
+            admission(StreamAdmission(writer: writer, launch: launch))
+        } else {
+            launch()
+        }
+        if shuttingDown { channel.requestStop() }
+    }
+
+    /// Tells the stream's `onAnswered`, once, what the client was answered.
+    private func reportAnswered(_ status: HTTPStatus) {
+        let answered = stream.answered
+        stream.answered = nil
+        answered?(status)
     }
 
     /// Moves what the producer flushed into `outbound`; false when it has nothing new.
@@ -338,10 +356,14 @@ final class Connection: @unchecked Sendable {
             if let pendingHead {
                 outbound += pendingHead
                 phase = .streaming(channel, pendingHead: nil, chunked: chunked)
+                reportAnswered(stream.status)
             }
             outbound += bytes
         case .finished:
-            if let pendingHead { outbound += pendingHead }
+            if let pendingHead {
+                outbound += pendingHead
+                reportAnswered(stream.status)
+            }
             if chunked { outbound += "0\r\n\r\n".utf8 }
             if keepAlive { phase = .reading } else { enterClosing() }
         case .failed(let failure):
@@ -352,7 +374,9 @@ final class Connection: @unchecked Sendable {
                 return false
             }
             phase = .reading
-            appendFixed(HTTPResponse.error(failure ?? .internalError), omitBody: false, acceptsGzip: false)
+            let answer = failure ?? .internalError
+            reportAnswered(answer.status)
+            appendFixed(HTTPResponse.error(answer), omitBody: false, acceptsGzip: false)
         }
         return true
     }
@@ -449,7 +473,10 @@ final class Connection: @unchecked Sendable {
 
     private func close() {
         if case .closed = phase { return }
-        if case .streaming(let channel, _, _) = phase { channel.cancel() }
+        if case .streaming(let channel, _, _) = phase {
+            channel.cancel()
+            reportAnswered(.clientClosed)
+        }
         phase = .closed
         deadline = nil
         timer.cancel()

@@ -13,6 +13,13 @@ public struct HTTPResponse: Sendable {
     public var status: HTTPStatus
     public var headers: HTTPHeaders
     public var body: Body
+    /// For a stream: decides when its producer may start (see `StreamAdmission`). Without
+    /// it the producer's thread starts as soon as the response does.
+    public var admission: (@Sendable (StreamAdmission) -> Void)?
+    /// For a stream: told once, on the connection's queue, the status the client was really
+    /// answered: the stream's own once its first bytes leave, the error it failed with
+    /// before that, or `clientClosed` (499) when the client left before any answer.
+    public var onAnswered: (@Sendable (HTTPStatus) -> Void)?
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status

@@ -46,6 +46,11 @@ public final class ResponseWriter: @unchecked Sendable {
         channel.onCancel(handler)
     }
 
+    /// Runs `handler` once when the server begins to shut down (at once if it has).
+    public func onStopRequested(_ handler: @escaping @Sendable () -> Void) {
+        channel.onStopRequested(handler)
+    }
+
     /// Adds bytes to the current record; a record that outgrows the buffer limit is flushed.
     public func write(_ bytes: some Sequence<UInt8>) throws {
         if channel.isCancelled { throw CancellationError() }

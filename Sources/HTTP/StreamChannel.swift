@@ -25,6 +25,7 @@ final class StreamChannel: @unchecked Sendable {
     private var stopRequested = false
     private var wakeScheduled = false
     private var cancelHandlers: [@Sendable () -> Void] = []
+    private var stopHandlers: [@Sendable () -> Void] = []
 
     /// `wake` asks the connection to pull; it is called at most once per pull.
     init(limit: Int, wake: @escaping @Sendable () -> Void) {
@@ -47,7 +48,22 @@ final class StreamChannel: @unchecked Sendable {
     /// The server is shutting down: the producer should end its body soon, properly.
     func requestStop() {
         condition.lock()
+        let handlers = stopRequested ? [] : stopHandlers
         stopRequested = true
+        stopHandlers = []
+        condition.unlock()
+        for handler in handlers { handler() }
+    }
+
+    /// Runs `handler` once when the server asks the stream to stop (at once if it has).
+    func onStopRequested(_ handler: @escaping @Sendable () -> Void) {
+        condition.lock()
+        guard !stopRequested else {
+            condition.unlock()
+            handler()
+            return
+        }
+        stopHandlers.append(handler)
         condition.unlock()
     }
 

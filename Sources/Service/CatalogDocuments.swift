@@ -1,5 +1,6 @@
 import Dynamics
 import Foundation
+import HTTP
 import VAE
 
 /// The JSON documents of the read-only endpoints, as Codable structs so that their shape
@@ -47,12 +48,34 @@ struct ModelDocument: Codable {
     var exemplarCount: Int
     var projectionVariance: [Double]
     var file: FileInfo
+    /// What one request may ask of this server: its configured `limits.*`.
+    var limits: Limits
 
     struct FileInfo: Codable {
         var name: String
         var bytes: Int
         var sha256: String
     }
+
+    struct Limits: Codable, Equatable {
+        var maxSteps: Int
+        var maxTrials: Int
+        /// (steps + 1) x trials of one request, x noise ratios x inputs for a sweep.
+        var maxChainSteps: Int
+        var maxSweepPoints: Int
+        var maxSweepInputs: Int
+    }
+}
+
+extension ModelDocument.Limits {
+    init(_ limits: ComputeLimits) {
+        self.init(maxSteps: limits.maxSteps, maxTrials: limits.maxTrials, maxChainSteps: limits.maxChainSteps,
+                  maxSweepPoints: limits.maxSweepPoints, maxSweepInputs: limits.maxSweepInputs)
+    }
+
+    /// Part of the /model document's cache key and so of its ETag: the same model served
+    /// with other limits is another document.
+    var tag: String { [maxSteps, maxTrials, maxChainSteps, maxSweepPoints, maxSweepInputs].map(String.init).joined(separator: "-") }
 }
 
 struct HealthDocument: Codable {
@@ -63,10 +86,22 @@ struct HealthDocument: Codable {
 }
 
 enum JSONBody {
-    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+    /// The document as JSON with sorted keys. JSONEncoder refuses numbers JSON cannot
+    /// hold, and a model file can carry them (a NaN or infinity in a concept vector, say,
+    /// from a run that diverged): that fails the request with a 500 in the service's error
+    /// shape, naming the field, instead of stopping the process. Nothing is cached then,
+    /// so each request for that document answers the same.
+    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // These documents hold finite numbers and strings only.
-        return [UInt8](try! encoder.encode(value))
+        do { return [UInt8](try encoder.encode(value)) } catch {
+            throw HTTPError(.internalServerError, code: "internal_error", message: "the \(T.self) cannot be written as JSON: \(describe(error))")
+        }
+    }
+
+    private static func describe(_ error: Error) -> String {
+        guard case EncodingError.invalidValue(let value, let context) = error else { return "\(error)" }
+        let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        return "\(path.isEmpty ? "the value" : path) is \(value), which JSON cannot hold"
     }
 }

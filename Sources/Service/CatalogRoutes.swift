@@ -13,12 +13,12 @@ extension VaedynService {
                 throw FieldError("fields", "'\(unknown)' is not one of \(parts.joined(separator: ", "))")
             }
         }
-        return documents.response("concepts-" + parts.filter(wanted.contains).joined(separator: ",")) {
-            conceptsBody(wanted)
+        return try documents.response("concepts-" + parts.filter(wanted.contains).joined(separator: ",")) {
+            try conceptsBody(wanted)
         }
     }
 
-    private func conceptsBody(_ wanted: Set<String>) -> [UInt8] {
+    private func conceptsBody(_ wanted: Set<String>) throws -> [UInt8] {
         let vectors = model.bundle.conceptVectors
         let concepts = model.concepts.enumerated().map { i, c in
             ConceptsDocument.Concept(
@@ -27,7 +27,7 @@ extension VaedynService {
                 image: wanted.contains("image") ? conceptImages[i] : nil,
                 projection: wanted.contains("projection") && model.hasProjection ? vectors[i].withUnsafeBufferPointer { model.project($0.baseAddress!) } : nil)
         }
-        return JSONBody.encode(ConceptsDocument(model: model.id, latentSize: model.architecture.latentSize, concepts: concepts))
+        return try JSONBody.encode(ConceptsDocument(model: model.id, latentSize: model.architecture.latentSize, concepts: concepts))
     }
 
     /// GET /exemplars: the test images stored in the model file, `?digit=` for one class.
@@ -38,10 +38,10 @@ extension VaedynService {
             guard let d = Int(text), (0..<classes).contains(d) else { throw FieldError("digit", "must be a class 0...\(classes - 1), got '\(text)'") }
             digit = d
         }
-        return documents.response("exemplars-" + (digit.map(String.init) ?? "all")) { exemplarsBody(digit: digit) }
+        return try documents.response("exemplars-" + (digit.map(String.init) ?? "all")) { try exemplarsBody(digit: digit) }
     }
 
-    private func exemplarsBody(digit: Int?) -> [UInt8] {
+    private func exemplarsBody(digit: Int?) throws -> [UInt8] {
         var perClass: [Int: Int] = [:]
         var list: [ExemplarsDocument.Exemplar] = []
         for (info, pixels) in zip(model.bundle.description.exemplars, model.bundle.exemplarPixels) {
@@ -51,21 +51,25 @@ extension VaedynService {
                 list.append(.init(digit: info.label, index: index, testIndex: info.testIndex, pixels: pixels))
             }
         }
-        return JSONBody.encode(ExemplarsDocument(model: model.id, exemplars: list))
+        return try JSONBody.encode(ExemplarsDocument(model: model.id, exemplars: list))
     }
 
-    /// GET /model: architecture, training record, metrics and the file's checksum.
+    /// GET /model: architecture, training record, metrics, the file's checksum and the
+    /// limits on a request. The settings are fixed for the service's lifetime, so the
+    /// limits are known when the document is first encoded and cached.
     func modelInfo(_ request: HTTPRequest) throws -> HTTPResponse {
         let d = model.bundle.description
-        return documents.response("model") {
-            JSONBody.encode(ModelDocument(
+        let limits = ModelDocument.Limits(settings.limits)
+        return try documents.response("model-limits-" + limits.tag) {
+            try JSONBody.encode(ModelDocument(
                 id: d.id, dataset: d.dataset, architecture: d.architecture, classNames: d.classNames, training: d.training,
-                metrics: d.metrics, concepts: d.concepts, exemplarCount: d.exemplars.count, projectionVariance: d.projectionVariance, file: file))
+                metrics: d.metrics, concepts: d.concepts, exemplarCount: d.exemplars.count, projectionVariance: d.projectionVariance, file: file,
+                limits: limits))
         }
     }
 
     func health(_ request: HTTPRequest) throws -> HTTPResponse {
-        .json(JSONBody.encode(HealthDocument(status: "ok", model: model.id, computationsRunning: gate.running, computationsWaiting: gate.waiting)))
+        .json(try JSONBody.encode(HealthDocument(status: "ok", model: model.id, computationsRunning: gate.running, computationsWaiting: gate.waiting)))
     }
 
     func metricsText(_ request: HTTPRequest) throws -> HTTPResponse {

@@ -224,7 +224,7 @@ enum OpenAPIDocument {
         "additionalProperties": false
       },
       "Model": {
-        "type": "object", "required": ["id", "dataset", "architecture", "classNames", "concepts", "file"],
+        "type": "object", "required": ["id", "dataset", "architecture", "classNames", "concepts", "file", "limits"],
         "properties": {
           "id": {"type": "string"},
           "dataset": {"type": "string"},
@@ -239,7 +239,17 @@ enum OpenAPIDocument {
           "exemplarCount": {"type": "integer"},
           "projectionVariance": {"type": "array", "items": {"type": "number"}},
           "file": {"type": "object", "required": ["name", "bytes", "sha256"],
-            "properties": {"name": {"type": "string"}, "bytes": {"type": "integer"}, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}
+            "properties": {"name": {"type": "string"}, "bytes": {"type": "integer"}, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}},
+          "limits": {"type": "object", "description": "what one request may ask of this server (its limits.* settings); beyond them /dynamics and /sweep answer 422",
+            "required": ["maxSteps", "maxTrials", "maxChainSteps", "maxSweepPoints", "maxSweepInputs"],
+            "properties": {
+              "maxSteps": {"type": "integer", "minimum": 1, "description": "most steps T"},
+              "maxTrials": {"type": "integer", "minimum": 1, "description": "most trials"},
+              "maxChainSteps": {"type": "integer", "minimum": 1, "description": "most (steps + 1) x trials, x noise ratios x inputs for a sweep"},
+              "maxSweepPoints": {"type": "integer", "minimum": 1, "description": "most noise ratios in one sweep"},
+              "maxSweepInputs": {"type": "integer", "minimum": 1, "description": "most inputs in one sweep"}
+            },
+            "additionalProperties": false}
         }
       },
       "Health": {

@@ -26,10 +26,11 @@ enum RecordFormat {
 }
 
 /// Runs a computation inside a streaming response, behind the compute gate, and writes its
-/// records as they come. The computation sees the client's departure, or the server's
-/// shutdown, through `isCancelled` and stops within one step; on shutdown its last record
-/// (a summary with `done` false) still reaches the client, and a request still waiting for
-/// a slot is answered 503.
+/// records as they come. While it waits for a slot it holds no thread: the gate starts the
+/// producer when a slot is its own. The computation sees the client's departure, or the
+/// server's shutdown, through `isCancelled` and stops within one step; on shutdown its last
+/// record (a summary with `done` false) still reaches the client, and a request still
+/// waiting for a slot is answered 503.
 struct RecordStream {
     let format: RecordFormat
     let ticket: ComputeGate.Ticket
@@ -42,14 +43,12 @@ struct RecordStream {
 
     func response(_ compute: @escaping @Sendable (_ isCancelled: () -> Bool, _ emit: (DynamicsRecord) -> Void) -> Void) -> HTTPResponse {
         let format = format, ticket = ticket, metrics = metrics, trials = trials, stepsPerPoint = stepsPerPoint
-        return HTTPResponse(status: .ok, headers: ["Content-Type": format.contentType, "Cache-Control": "no-store"]) { writer in
+        var response = HTTPResponse(status: .ok, headers: ["Content-Type": format.contentType, "Cache-Control": "no-store"]) { writer in
             defer { ticket.finish() }
             var failed = false
             let isCancelled = { failed || writer.isCancelled || writer.isStopRequested }
-            let admitted = ticket.wait(isCancelled: isCancelled)
             // A slot freed by the shutdown itself must not start new work.
             if writer.isStopRequested { throw ticket.gate.shuttingDown }
-            guard admitted else { return }
             metrics.chainsRunning.increment(by: Double(trials))
             defer { metrics.chainsRunning.decrement(by: Double(trials)) }
             var document: [Data] = []
@@ -87,6 +86,13 @@ struct RecordStream {
                 try writer.write("]}\n")
             }
         }
+        response.admission = { admission in
+            // A client that leaves, or a shutdown, while the request waits gives its place back.
+            admission.onCancel { _ = ticket.withdraw() }
+            admission.onStopRequested { if ticket.withdraw() { admission.refuse(ticket.gate.shuttingDown) } }
+            ticket.whenRunning { admission.start() }
+        }
+        return response
     }
 }
 

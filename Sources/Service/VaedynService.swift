@@ -39,10 +39,10 @@ public final class VaedynService: Sendable {
     static func decode(_ vectors: [[Float]], network: Network) -> [[Float]] {
         let a = network.architecture
         let ws = Workspace(a, capacity: max(vectors.count, 1))
-        for (i, v) in vectors.enumerated() { (ws.latent.pointer + i * a.latentSize).update(from: v, count: a.latentSize) }
+        for (i, v) in vectors.enumerated() { (ws.latent.view + i * a.latentSize).prefix(a.latentSize).update(from: v) }
         network.decode(rows: vectors.count, workspace: ws)
         let images = FloatBuffer(count: vectors.count * a.inputSize)
-        VectorMath.sigmoid(ws.logits.pointer, images.pointer, count: images.count)
+        VectorMath.sigmoid(ws.logits.view, images.view, count: images.count)
         return (0..<vectors.count).map { Array(images.array[$0 * a.inputSize..<($0 + 1) * a.inputSize]) }
     }
 
@@ -79,15 +79,20 @@ public final class VaedynService: Sendable {
             } catch let error as HTTPError {
                 response = .error(error)
             }
-            let status = Int(response.status.code)
-            if case .stream(let producer) = response.body {
-                response.body = .stream { writer in
-                    defer { metrics.record(route: route, status: status, seconds: elapsed()) }
-                    try producer(writer)
-                }
-            } else {
-                metrics.record(route: route, status: status, seconds: elapsed())
+            guard case .stream(let producer) = response.body else {
+                metrics.record(route: route, status: Int(response.status.code), seconds: elapsed())
+                return response
             }
+            // A stream is counted with the status the client really got (a 503 from the
+            // queue, the error of a producer that failed before its first byte), once both
+            // that answer is known and the producer, if it ever started, has ended.
+            let outcome = StreamOutcome { status in metrics.record(route: route, status: status, seconds: elapsed()) }
+            response.body = .stream { writer in
+                outcome.producerStarted()
+                defer { outcome.producerEnded() }
+                try producer(writer)
+            }
+            response.onAnswered = { outcome.answered(Int($0.code)) }
             return response
         }
     }

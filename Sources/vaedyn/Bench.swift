@@ -6,12 +6,20 @@ import VAE
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure training and chain speed on random MNIST-shaped binary data (as the peers in shared/peers do).",
-        discussion: "Figures are medians of --repetitions runs. With --peers, the PyTorch, JAX and numpy peers run in the same session and ratios are printed.")
+        discussion: "Figures are medians of --repetitions runs. With --peers, the PyTorch, JAX and numpy peers run in the same session and ratios are printed. --quick checks in seconds that everything runs; its figures are not comparable with a full run's.")
 
     @Option(help: "Training steps (batches of 100) per repetition.") var steps = 300
     @Option(help: "Repetitions; the median is reported.") var repetitions = 3
     @Option(help: "Folder of the peer scripts; when given, they run after ours and ratios are printed.") var peers: String?
     @Option(help: "Python with torch, jax and numpy for the peers (scripts/bench-peers makes one).") var python = ".build-peers/venv/bin/python"
+    @Flag(help: "A run of seconds (make test runs it): at most 10 training steps, one repetition, chain runs of 10 steps (one chain: 300).")
+    var quick = false
+
+    /// What a run measures: the options, or the small sizes of --quick.
+    var trainingSteps: Int { quick ? min(steps, 10) : steps }
+    var runs: Int { quick ? 1 : repetitions }
+    var chainSteps: Int { quick ? 10 : 100 }
+    var oneChainSteps: Int { quick ? 300 : 3000 }
 
     func validate() throws {
         guard steps > 0, repetitions > 0 else { throw ValidationError("--steps and --repetitions must be positive") }
@@ -28,18 +36,18 @@ struct Bench: ParsableCommand {
         print("vaedyn (\(a), \(Parallel.threads) threads)")
         var train = Double.nan, chain500 = Double.nan, chain1 = Double.nan
         if only != .chains {
-            train = median((0..<repetitions).map { _ in trainingRate(a) })
+            train = median((0..<runs).map { _ in trainingRate(a) })
             print(String(format: "  training:        %8.0f images/s at batch 100   %6.1f GFLOP/s dense-equivalent", train, train * a.flopsPerTrainingImage / 1e9))
         }
         if only != .training {
             let trained = try reporting(model) { try DynamicsModel(bundle: ModelBundle(contentsOf: URL(fileURLWithPath: model))) }
             print("  chains run the weights of \(model); inputs are its stored exemplars")
-            chain500 = median((0..<repetitions).map { _ in chainRate(trained, chains: 500, steps: 100) })
+            chain500 = median((0..<runs).map { _ in chainRate(trained, chains: 500, steps: chainSteps) })
             print(String(format: "  chains x500:     %8.0f chain-steps/s          %6.1f GFLOP/s dense-equivalent", chain500, chain500 * a.flopsPerChainStep / 1e9))
-            chain1 = median((0..<repetitions).map { _ in chainRate(trained, chains: 1, steps: 3000) })
+            chain1 = median((0..<runs).map { _ in chainRate(trained, chains: 1, steps: oneChainSteps) })
             print(String(format: "  one chain:       %8.0f chain-steps/s", chain1))
-            let endToEnd = try median((0..<repetitions).map { _ in try endToEndDynamicsSeconds(trained) })
-            print(String(format: "  dynamics run:    %8.3f s for 500 trials x 100 steps, end to end (records encoded)", endToEnd))
+            let endToEnd = try median((0..<runs).map { _ in try endToEndDynamicsSeconds(trained, steps: chainSteps) })
+            print(String(format: "  dynamics run:    %8.3f s for 500 trials x %d steps, end to end (records encoded)", endToEnd, chainSteps))
         }
         guard let peers else { return }
         for (name, script, env) in [("PyTorch", "vae_torch.py", [:]), ("JAX", "vae_jax.py", [:]), ("numpy", "vae_numpy.py", [:]),
@@ -68,7 +76,7 @@ struct Bench: ParsableCommand {
     }
 
     func trainingRate(_ a: Architecture) -> Double {
-        let images = randomImages(count: (steps + 20) * 100, dimension: a.inputSize, seed: 7)
+        let images = randomImages(count: (trainingSteps + 20) * 100, dimension: a.inputSize, seed: 7)
         let parameters = Parameters(a)
         parameters.initialize(seed: 1)
         var options = TrainingOptions()
@@ -78,9 +86,9 @@ struct Bench: ParsableCommand {
         var started = Date()
         _ = trainer.run(shouldStop: {
             if trainer.position.batch == 20 { started = Date() }
-            return trainer.position.batch >= steps + 20
+            return trainer.position.batch >= trainingSteps + 20
         }) { _ in }
-        return Double(steps * 100) / Date().timeIntervalSince(started)
+        return Double(trainingSteps * 100) / Date().timeIntervalSince(started)
     }
 
     /// Chain-steps per second of the bare Gibbs step (encode, sample z, decode, sample x).
@@ -92,19 +100,19 @@ struct Bench: ParsableCommand {
         let exemplars = model.bundle.exemplarPixels
         for r in 0..<chains {
             exemplars[r % exemplars.count].withUnsafeBufferPointer {
-                Binarizer().binarize($0.baseAddress!, count: a.inputSize, into: x.pointer + r * a.inputSize, rng: &streams[r])
+                Binarizer().binarize($0, count: a.inputSize, into: x.view + r * a.inputSize, rng: &streams[r])
             }
         }
         let step = GibbsStep()
         let network = model.network
         for _ in 0..<5 {
-            step.recognise(network, x: x.pointer, rows: chains, workspace: ws, streams: &streams)
-            step.generate(network, rows: chains, workspace: ws, into: x.pointer, streams: &streams)
+            step.recognise(network, x: x.view, rows: chains, workspace: ws, streams: &streams)
+            step.generate(network, rows: chains, workspace: ws, into: x.view, streams: &streams)
         }
         let start = Date()
         for _ in 0..<steps {
-            step.recognise(network, x: x.pointer, rows: chains, workspace: ws, streams: &streams)
-            step.generate(network, rows: chains, workspace: ws, into: x.pointer, streams: &streams)
+            step.recognise(network, x: x.view, rows: chains, workspace: ws, streams: &streams)
+            step.generate(network, rows: chains, workspace: ws, into: x.view, streams: &streams)
         }
         return Double(chains * steps) / Date().timeIntervalSince(start)
     }
@@ -112,7 +120,7 @@ struct Bench: ParsableCommand {
     func runPeer(folder: String, script: String, env: [String: String]) -> [String: Double]? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [URL(fileURLWithPath: folder).appendingPathComponent(script).path, "\(Parallel.threads)", "\(steps)", "\(repetitions)"]
+        process.arguments = [URL(fileURLWithPath: folder).appendingPathComponent(script).path, "\(Parallel.threads)", "\(trainingSteps)", "\(runs)"]
         process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe

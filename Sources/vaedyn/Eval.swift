@@ -31,7 +31,7 @@ struct Eval: ParsableCommand {
         let start = Date()
         let elbo = evaluator.negativeELBO(images: images, count: test.count, seed: seed)
         print(String(format: "test negative ELBO: %.3f nats (one sample per image, seed %llu)", elbo, seed))
-        let means = evaluator.encoderMeans(images: images.pointer, count: test.count)
+        let means = evaluator.encoderMeans(images: images.view, count: test.count)
         let active = Evaluator.activeUnits(means: means, latent: bundle.architecture.latentSize)
         print("active latent units: \(active) of \(bundle.architecture.latentSize) (variance of the encoder mean > 0.01)")
         var nll = Double.nan

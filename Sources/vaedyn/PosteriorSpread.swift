@@ -13,9 +13,9 @@ struct PosteriorSpread {
     init(model: DynamicsModel, inputs: [DynamicsInput]) {
         let a = model.architecture, z = a.latentSize
         let ws = Workspace(a, capacity: inputs.count)
-        let x = inputs.flatMap { $0.pixels.map { Float($0) / 255 } }
-        x.withUnsafeBufferPointer { model.network.encode($0.baseAddress!, rows: inputs.count, workspace: ws) }
-        let e = ws.encoderOutput.pointer
+        let x = FloatBuffer(inputs.flatMap { $0.pixels.map { Float($0) / 255 } })
+        model.network.encode(x.view, rows: inputs.count, workspace: ws)
+        let e = ws.encoderOutput.view
         var means = [Float](), variance = [Float](repeating: 0, count: z), floor: Float = 0
         for r in 0..<inputs.count {
             var sum: Float = 0

@@ -154,7 +154,8 @@ struct ReproductionReport {
         s += "| x | d(t=0) | d(t=1) | min over t | median t of min | d(t=\(steps)) | own-class share t=1 | t=10 | t=\(steps) |\n|---|---|---|---|---|---|---|---|---|\n"
         for (mode, name) in Self.modes {
             let d = dynamics[mode]!
-            func share(_ t: Int) -> String { f(d.mean { $0.ownShare[t] ?? 0 } * 100, 0) + " %" }
+            // A run shorter than t has no share at t (not 0 %).
+            func share(_ t: Int) -> String { t <= steps ? f(d.mean { $0.ownShare[t] ?? 0 } * 100, 0) + " %" : "-" }
             s += "| \(name) | \(f(d.mean(\.start))) | \(f(d.mean(\.first))) | \(f(d.mean(\.minimum))) | \(d.medianMinimumStep) | \(f(d.mean(\.last))) | \(share(1)) | \(share(10)) | \(share(steps)) |\n"
         }
         return s + "\n"

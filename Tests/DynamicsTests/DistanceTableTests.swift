@@ -10,7 +10,7 @@ final class DistanceTableTests: XCTestCase {
         let c = model.bundle.conceptVectors
         let states = c[0] + c[3]
         let table = DistanceTable(references: references, metric: .euclidean, trials: 2)
-        table.measure(states, stride: 2)
+        table.measure(FloatBuffer(states).view, stride: 2)
         func dist(_ a: [Float], _ b: [Float]) -> Float { ((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1])).squareRoot() }
         XCTAssertEqual(table.distances[0], 0)
         XCTAssertEqual(table.distances[references.count + 3], 0)
@@ -22,7 +22,7 @@ final class DistanceTableTests: XCTestCase {
         let shares = table.nearestClassShares(rows: 0..<2)
         XCTAssertEqual(shares[0], 0.5)
         XCTAssertEqual(shares[3], 0.5)
-        let averaged = table.averageStateDistances(states, stride: 2, rows: 0..<2)
+        let averaged = table.averageStateDistances(FloatBuffer(states).view, stride: 2, rows: 0..<2)
         let middle = [(c[0][0] + c[3][0]) / 2, (c[0][1] + c[3][1]) / 2]
         XCTAssertEqual(averaged[5], dist(middle, c[5]), accuracy: 1e-5)
     }
@@ -32,7 +32,7 @@ final class DistanceTableTests: XCTestCase {
         let references = ReferenceSet(model: model, input: nil)
         let c = model.bundle.conceptVectors[2]
         let table = DistanceTable(references: references, metric: .cosine, trials: 2)
-        table.measure([3 * c[0], 3 * c[1], -c[0], -c[1]], stride: 2)
+        table.measure(FloatBuffer([3 * c[0], 3 * c[1], -c[0], -c[1]]).view, stride: 2)
         XCTAssertEqual(table.distances[2], 0, accuracy: 1e-6, "same direction")
         XCTAssertEqual(table.distances[references.count + 2], 2, accuracy: 1e-6, "opposite direction")
     }
@@ -45,7 +45,7 @@ final class DistanceTableTests: XCTestCase {
         let bank = MemoryBank(means: means, labels: labels, latentSize: z, classCount: 10)
         let states = (0..<(rows * z)).map { _ in rng.gaussianPair().0 }
         var found = [Int32](repeating: -1, count: rows)
-        bank.nearestLabels(states, stride: z, rows: rows, scratch: MemoryBank.Scratch(rows: rows), into: &found)
+        bank.nearestLabels(FloatBuffer(states).view, stride: z, rows: rows, scratch: MemoryBank.Scratch(rows: rows), into: &found)
         for r in 0..<rows {
             let best = (0..<count).min { a, b in
                 func d(_ i: Int) -> Float { (0..<z).reduce(0) { $0 + (states[r * z + $1] - means[i * z + $1]) * (states[r * z + $1] - means[i * z + $1]) } }

@@ -18,10 +18,10 @@ final class NoiseModelTests: XCTestCase {
     }
 
     func apply(_ kind: NoiseModel.Kind, _ ratio: Float, to x: [Float], binary: Bool) throws -> [Float] {
-        var out = x
+        let out = FloatBuffer(x)
         var rng = RandomStream(seed: 3)
-        try NoiseModel(kind: kind, ratio: ratio).apply(to: &out, count: x.count, binary: binary, rng: &rng)
-        return out
+        try NoiseModel(kind: kind, ratio: ratio).apply(to: out.view, count: x.count, binary: binary, rng: &rng)
+        return out.array
     }
 
     func testExtremeRatios() throws {

@@ -2,16 +2,20 @@
 """The page (public/) in a real browser: starts `vaedyn serve` on a free loopback port,
 drives Debian's headless Chromium through selenium, and checks what a researcher would
 see: the catalogue loads, a short run streams into every figure, Stop ends a long run (and
-the server stops computing), a sweep fills Fig 3, a drawing can be run, downloads hold the
-run, API errors are shown in words, every control is labelled, a phone-width layout does
-not overflow, and the console stays clean. Saves a screenshot to .build/page-screenshot.png.
-Prints 'N passed, N failed'.
+the server stops computing), a sweep fills Fig 3, a drawing can be run and cleared, downloads
+hold the run, API errors are shown in words, every control is labelled, a phone-width layout
+does not overflow, and the console stays clean. Then a second server, configured with other
+limits and serving a variant of the model (other class names, no projection axes), shows
+that the page takes its limits and classes from the server and asks for projections only
+when the model has them; and with Chart.js blocked, the page says what did not load.
+Saves a screenshot beside the binary's build folder (BUILD/page-screenshot.png for
+BUILD/release/vaedyn). Prints 'N passed, N failed'.
 
 Needs scripts/setup-browser-tests (Chromium, chromium-driver, selenium).
 
 usage: test_page.py VAEDYN_BINARY MODEL_FILE
 """
-import csv, json, os, shutil, sys, tempfile, traceback, urllib.request
+import base64, csv, json, os, shutil, struct, sys, tempfile, traceback, urllib.error, urllib.request, zlib
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service as DriverService
@@ -25,7 +29,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Support"))
 from live_server import ROOT, LiveServer, Runner  # noqa: E402
 BINARY, MODEL = sys.argv[1], sys.argv[2]
-SCREENSHOT = os.path.join(ROOT, ".build", "page-screenshot.png")
+# BUILD/release/vaedyn -> BUILD/page-screenshot.png: beside the build that was tested.
+SCREENSHOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(BINARY))), "page-screenshot.png")
 # Bounds on waiting for the server and the browser, so a hang fails instead of blocking
 # `make test`; none of them is a speed requirement.
 WAIT = 180
@@ -37,12 +42,61 @@ test = runner.test
 class Server(LiveServer):
     """`vaedyn serve` on a free loopback port, serving public/ from the repository."""
 
-    def __init__(self):
-        super().__init__(BINARY, MODEL)
+    def __init__(self, model=MODEL, config=None):
+        super().__init__(BINARY, model, config)
 
     def json(self, path):
         with urllib.request.urlopen(self.url + path, timeout=30) as r:
             return json.load(r)
+
+    def post(self, path, payload):
+        """(status, parsed body) of a JSON POST answered with one document."""
+        request = urllib.request.Request(self.url + path, data=json.dumps(payload).encode(), method="POST",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as r:
+                return r.status, json.load(r)
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error)
+
+
+def variant_model(path, class_names, projection):
+    """Writes a copy of MODEL with its classes renamed (`class_names`, in class order, the
+    class concepts' labels following) and, with `projection` false, without projection
+    axes (empty tensors, as the format allows): the layout of TensorArchive, re-laid out
+    with its 64-byte alignment and CRC-32."""
+    with open(os.path.join(ROOT, MODEL), "rb") as f:
+        data = f.read()
+    magic, (version, header_length) = data[:8], struct.unpack_from("<II", data, 8)
+    header = json.loads(data[16:16 + header_length])
+    base = 16 + header_length
+    blobs = {t["name"]: data[base + t["offset"]:base + t["offset"] + t["length"]] for t in header["tensors"]}
+    description = json.loads(base64.b64decode(header["metadata"]))
+    renamed = dict(zip(description["classNames"], class_names))
+    description["classNames"] = list(class_names)
+    for concept in description["concepts"]:
+        if concept["level"] == "class":
+            concept["label"] = renamed[concept["label"]]
+    if not projection:
+        latent = description["architecture"]["latentSize"]
+        blobs["projection_mean"], blobs["projection_axes"] = b"", b""
+        description["projectionVariance"] = []
+        for t in header["tensors"]:
+            t["shape"] = {"projection_mean": [0], "projection_axes": [0, latent]}.get(t["name"], t["shape"])
+    offset = 0
+    for t in header["tensors"]:
+        t["offset"], t["length"] = offset, len(blobs[t["name"]])
+        offset = (offset + t["length"] + 63) // 64 * 64
+    header["dataLength"] = header["tensors"][-1]["offset"] + header["tensors"][-1]["length"]
+    header["metadata"] = base64.b64encode(json.dumps(description).encode()).decode()
+    head = json.dumps(header).encode()
+    out = bytearray(magic + struct.pack("<II", version, len(head)) + head)
+    start = len(out)
+    for t in header["tensors"]:
+        out += bytes(start + t["offset"] - len(out)) + blobs[t["name"]]
+    out += struct.pack("<I", zlib.crc32(out))
+    with open(path, "wb") as f:
+        f.write(out)
 
 
 def browser(downloads):
@@ -134,6 +188,33 @@ def canvas_pixels(element_id):
 
 def severe_console_entries():
     return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def watch_requests():
+    """From now on (until the next page load) the page's POST bodies are kept in
+    window.sentBodies, in order; api.js calls the global fetch, so wrapping it sees them."""
+    driver.execute_script(
+        "window.sentBodies = []; const fetchNext = window.fetch;"
+        "window.fetch = (url, init = {}) => {"
+        "  if (init.method === 'POST') window.sentBodies.push({ path: String(url), body: JSON.parse(init.body) });"
+        "  return fetchNext(url, init); };")
+
+
+def sent_bodies():
+    return driver.execute_script("return window.sentBodies;")
+
+
+def blank(element_id):
+    """True when the canvas shows nothing: every pixel black or transparent."""
+    pixels = canvas_pixels(element_id)
+    return not any(v for i, v in enumerate(pixels) if i % 4 != 3)
+
+
+def open_page(url):
+    """Loads the page afresh and waits for its catalogue."""
+    driver.get(url + "/")
+    wait_for(lambda: app("concepts") != "0" or app("state") == "error", "the page to load")
+    assert app("state") != "error", driver.find_element(By.ID, "error").text
 
 
 def downloaded(name):
@@ -276,6 +357,42 @@ try:
         assert heavy == ["class-7"], heavy
 
     @test
+    def clearing_a_drawing_forgets_it():
+        watch_requests()
+        stroke(interaction.POINTER_MOUSE, [(0, -60), (0, 60)])  # a 1
+        Select(driver.find_element(By.ID, "drawn-label")).select_by_index(2)  # with a class
+        one = canvas_pixels("clean-preview")
+        assert not blank("clean-preview") and not blank("noisy-preview")
+        driver.find_element(By.ID, "clear-pad").click()
+        assert blank("pad") and blank("clean-preview") and blank("noisy-preview"), "the erased drawing is still previewed"
+        run, sweep = driver.find_element(By.ID, "run"), driver.find_element(By.ID, "sweep")
+        assert not run.is_enabled() and not sweep.is_enabled(), "there is nothing to run, yet Run is enabled"
+        assert driver.find_element(By.ID, "drawn-label").get_attribute("value") == "", "the erased drawing's class is kept"
+        assert "draw" in driver.find_element(By.ID, "status").text.lower(), driver.find_element(By.ID, "status").text
+        driver.execute_script("document.getElementById('run').click(); document.getElementById('sweep').click();")
+        assert sent_bodies() == [] and app("state") == "done", sent_bodies()
+        # The next drawing is what runs, not the erased one, and without the erased one's class.
+        stroke(interaction.POINTER_TOUCH, [(-50, -60), (50, -60), (-10, 60)])  # a 7
+        seven = canvas_pixels("clean-preview")
+        assert run.is_enabled()
+        set_field("steps", 2)
+        set_field("trials", 4)
+        run.click()
+        assert wait_finished() == "done", driver.find_element(By.ID, "error").text
+        [request] = sent_bodies()
+        body = request["body"]
+        sent = [round(v * 255) for v in body["image"]["pixels"]]
+        assert all(abs(a - b) <= 1 for a, b in zip(sent, seven[0::4])) and len(sent) == len(seven) // 4, "the run did not send the preview"
+        assert sum(abs(a - b) > 1 for a, b in zip(sent, one[0::4])) > 50, "the run sent the erased drawing"
+        assert "label" not in body, body.get("label")
+        # This model has projection axes, so the run asks for them (the other server's has none).
+        assert body.get("projection") is True, body.get("projection")
+        # Clearing an empty pad leaves a picked exemplar alone.
+        pick_exemplar(6)
+        driver.find_element(By.ID, "clear-pad").click()
+        assert run.is_enabled() and not blank("clean-preview")
+
+    @test
     def every_control_is_labelled():
         unlabelled = driver.execute_script(
             "return Array.from(document.querySelectorAll('input, select, button, textarea'))"
@@ -325,6 +442,81 @@ try:
         os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
         assert driver.save_screenshot(SCREENSHOT)
         assert severe_console_entries() == []
+
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    # A second server: limits other than the defaults (and than the page's own input
+    # values) and a model whose classes have other names and which has no projection axes.
+    LIMITS = {"maxSteps": 321, "maxTrials": 77, "maxChainSteps": 20000, "maxSweepPoints": 9, "maxSweepInputs": 5}
+    CLASS_NAMES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    variant_dir = tempfile.mkdtemp(prefix="vaedyn-variant-")
+    other = None
+    try:
+        variant = os.path.join(variant_dir, "variant.vaem")
+        variant_model(variant, CLASS_NAMES, projection=False)
+        other = Server(variant, {"limits": LIMITS})
+
+        @test
+        def the_second_server_differs_as_the_tests_need():
+            model = other.json("/model")
+            assert model["classNames"] == CLASS_NAMES and model["limits"] == LIMITS, (model["classNames"], model.get("limits"))
+            assert server.json("/model")["limits"] != LIMITS
+            assert not any("projection" in c for c in other.json("/concepts?fields=projection")["concepts"])
+            status, body = other.post("/dynamics?stream=false", {"image": {"exemplar": {"digit": 6}}, "steps": 1, "trials": 1, "projection": True})
+            assert status == 422 and "projection" in body["error"]["message"], (status, body)
+
+        @test
+        def limits_and_class_names_come_from_the_server():
+            open_page(other.url)
+            steps, trials = driver.find_element(By.ID, "steps"), driver.find_element(By.ID, "trials")
+            assert (steps.get_attribute("max"), trials.get_attribute("max")) == (str(LIMITS["maxSteps"]), str(LIMITS["maxTrials"]))
+            assert 1 <= int(steps.get_attribute("value")) <= LIMITS["maxSteps"], steps.get_attribute("value")
+            assert 1 <= int(trials.get_attribute("value")) <= LIMITS["maxTrials"], trials.get_attribute("value")
+            options = [(o.get_attribute("value"), o.text) for o in Select(driver.find_element(By.ID, "drawn-label")).options]
+            assert options == [("", "unknown")] + [(str(i), name) for i, name in enumerate(CLASS_NAMES)], options
+            said = driver.find_element(By.ID, "limits").text
+            assert all(f"{LIMITS[k]:,}" in said for k in ["maxSteps", "maxTrials", "maxChainSteps"]), said
+            assert f"{LIMITS['maxSweepPoints']} ratios" in driver.find_element(By.ID, "grid-hint").text
+
+        @test
+        def a_model_without_projection_axes_is_not_asked_for_them():
+            watch_requests()
+            pick_exemplar(6)
+            # The page's own values, as the server's limits left them, run as they are.
+            driver.find_element(By.ID, "run").click()
+            assert wait_finished() == "done", driver.find_element(By.ID, "error").text
+            [request] = sent_bodies()
+            assert request["path"] == "/dynamics" and "projection" not in request["body"], request["body"]
+            assert int(app("steps-received")) == int(driver.find_element(By.ID, "steps").get_attribute("value")) + 1
+            # Fig 2c says why it is empty instead of showing empty axes, and offers nothing to save.
+            assert driver.find_element(By.ID, "no-projection").is_displayed() and not driver.find_element(By.ID, "fig2c").is_displayed()
+            assert chart("fig2c", "c.data.datasets.flatMap(d => d.data).length") == 0
+            assert not driver.find_element(By.CSS_SELECTOR, "[data-download='fig2c']").is_enabled()
+            assert severe_console_entries() == []
+    finally:
+        if other:
+            other.stop()
+        shutil.rmtree(variant_dir)
+
+    @test
+    def a_chart_library_that_does_not_load_is_named():
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/vendor/*"]})
+        try:
+            driver.get(server.url + "/")
+            message = driver.find_element(By.ID, "error")
+            wait_for(message.is_displayed, "the page to say what did not load")
+            source = driver.execute_script("return document.querySelector('script[data-library]').src")
+            assert "/vendor/" in source and "Chart.js" in message.text and source in message.text, message.text
+            # The header, the first thing seen, says it too.
+            assert "Chart.js" in driver.find_element(By.ID, "model-line").text, driver.find_element(By.ID, "model-line").text
+            assert app("state") == "error" and not driver.find_element(By.ID, "run").is_enabled()
+        finally:
+            driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+            driver.get_log("browser")  # the blocked request and the error the page reported
+        # Unblocked, the same page loads: it was the library that failed.
+        open_page(server.url)
+        assert not driver.find_element(By.ID, "error").is_displayed() and severe_console_entries() == []
 
 finally:
     driver.quit()

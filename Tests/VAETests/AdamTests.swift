@@ -27,9 +27,9 @@ final class AdamTests: XCTestCase {
         let adam = Adam(count: c.parameters.count, learningRate: 0.01)
         var m = [Double](repeating: 0, count: c.parameters.count), v = m
         for t in 1...2 {
-            let g = batchGradient(network, c.x.pointer, rows: c.rows, workspace: c.workspace()).storage.array
+            let g = batchGradient(network, c.x.view, rows: c.rows, workspace: c.workspace()).storage.array
             let start = c.parameters.storage.array
-            network.lossAndGradients(c.x.pointer, rows: c.rows, workspace: c.workspace(), into: adam.beginStep(for: network))
+            network.lossAndGradients(c.x.view, rows: c.rows, workspace: c.workspace(), into: adam.beginStep(for: network))
             var worst = 0.0, stuck = 0, live = 0
             for i in 0..<start.count {
                 let gi = Double(g[i])

@@ -8,7 +8,7 @@ final class GradientCheckTests: XCTestCase {
     func testForwardLossMatchesReference() {
         let c = TinyCase()
         let ws = c.workspace()
-        let (rec, kl) = Network(parameters: c.parameters).loss(c.x.pointer, rows: c.rows, workspace: ws)
+        let (rec, kl) = Network(parameters: c.parameters).loss(c.x.view, rows: c.rows, workspace: ws)
         let reference = ReferenceVAE(c.parameters).meanLoss(x: c.xRows, eps: c.epsRows)
         XCTAssertEqual(rec + kl, reference, accuracy: 1e-5 * abs(reference))
     }
@@ -17,7 +17,7 @@ final class GradientCheckTests: XCTestCase {
         for dense in [false, true] {
             let c = TinyCase()
             let ws = c.workspace()
-            let g = batchGradient(Network(parameters: c.parameters), c.x.pointer, rows: c.rows, workspace: ws, dense: dense)
+            let g = batchGradient(Network(parameters: c.parameters), c.x.view, rows: c.rows, workspace: ws, dense: dense)
             var reference = ReferenceVAE(c.parameters)
             let h = 1e-5
             for block in Parameters.Block.allCases {
@@ -30,7 +30,7 @@ final class GradientCheckTests: XCTestCase {
                     let minus = reference.meanLoss(x: c.xRows, eps: c.epsRows)
                     reference.set(block, i, original)
                     let numeric = (plus - minus) / (2 * h)
-                    let analytic = Double(g.pointer(block)[i])
+                    let analytic = Double(g.view(block)[i])
                     maxError = max(maxError, abs(numeric - analytic))
                     maxGradient = max(maxGradient, abs(numeric))
                 }
@@ -48,7 +48,7 @@ final class GradientCheckTests: XCTestCase {
         var results: [[Float]] = []
         for dense in [false, true] {
             let ws = c.workspace()
-            let g = batchGradient(Network(parameters: c.parameters), c.x.pointer, rows: c.rows, workspace: ws, dense: dense)
+            let g = batchGradient(Network(parameters: c.parameters), c.x.view, rows: c.rows, workspace: ws, dense: dense)
             XCTAssertEqual(ws.binaryShards[0].isValid, !dense, "the sparse path was not taken")
             results.append(g.storage.array)
         }
@@ -58,16 +58,16 @@ final class GradientCheckTests: XCTestCase {
     /// Binary rows take the sparse sum whatever their share of ones; other values the dense product.
     func testEveryBinaryRowTakesTheSparseSum() {
         let rows = BinaryRows()
-        XCTAssertTrue(rows.rebuild(from: [Float](repeating: 1, count: 90) + [Float](repeating: 0, count: 10), rows: 1, columns: 100))
+        XCTAssertTrue(rows.rebuild(from: FloatBuffer([Float](repeating: 1, count: 90) + [Float](repeating: 0, count: 10)).view, rows: 1, columns: 100))
         XCTAssertEqual(rows.columns.count, 90)
-        XCTAssertFalse(rows.rebuild(from: [0.5, 0, 0, 0], rows: 1, columns: 4))
+        XCTAssertFalse(rows.rebuild(from: FloatBuffer([0.5, 0, 0, 0]).view, rows: 1, columns: 4))
         XCTAssertFalse(rows.isValid)
         // The test is on bit patterns: -0 is a zero; anything near 0 or 1, NaN and infinity are not binary.
-        XCTAssertTrue(rows.rebuild(from: [0, 1, -0.0, 1, 1, 0], rows: 2, columns: 3))
+        XCTAssertTrue(rows.rebuild(from: FloatBuffer([0, 1, -0.0, 1, 1, 0]).view, rows: 2, columns: 3))
         XCTAssertEqual(Array(rows.columns), [1, 0, 1])
         XCTAssertEqual(rows.rowStarts, [0, 1, 3])
         for odd: Float in [1.0000001, 0.99999994, .leastNonzeroMagnitude, -1, .nan, .infinity, 2] {
-            XCTAssertFalse(rows.rebuild(from: [0, 1, 0, odd, 1, 0], rows: 2, columns: 3), "\(odd) taken for binary")
+            XCTAssertFalse(rows.rebuild(from: FloatBuffer([0, 1, 0, odd, 1, 0]).view, rows: 2, columns: 3), "\(odd) taken for binary")
         }
     }
 
@@ -79,8 +79,8 @@ final class GradientCheckTests: XCTestCase {
         var single = sharded
         single.shardLimit = 1
         XCTAssertEqual(sharded.shards(rows: c.rows).count, 3)
-        let a = batchGradient(sharded, c.x.pointer, rows: c.rows, workspace: c.workspace())
-        let b = batchGradient(single, c.x.pointer, rows: c.rows, workspace: c.workspace())
+        let a = batchGradient(sharded, c.x.view, rows: c.rows, workspace: c.workspace())
+        let b = batchGradient(single, c.x.view, rows: c.rows, workspace: c.workspace())
         var worst: Float = 0
         for i in 0..<a.count { worst = max(worst, abs(a.storage[i] - b.storage[i])) }
         XCTAssertLessThan(worst, 1e-5)

@@ -12,11 +12,11 @@ final class NumpyReferenceTests: XCTestCase {
         let c = TinyCase(architecture: .paper, rows: rows, seed: 5)
         let a = c.parameters.architecture
         let ws = c.workspace()
-        let g = batchGradient(Network(parameters: c.parameters), c.x.pointer, rows: rows, workspace: ws)
+        let g = batchGradient(Network(parameters: c.parameters), c.x.view, rows: rows, workspace: ws)
 
         var archive = TensorArchive(kind: "vaedyn-reference-case", metadata: try JSONEncoder().encode(a))
-        func add(_ name: String, _ shape: [Int], _ p: UnsafePointer<Float>) {
-            archive.add(name, shape: shape, floats: UnsafeBufferPointer(start: p, count: shape.reduce(1, *)))
+        func add(_ name: String, _ shape: [Int], _ p: FloatView) {
+            archive.add(name, shape: shape, floats: p.prefix(shape.reduce(1, *)).buffer)
         }
         let d = a.inputSize, h = a.hiddenSize, z = a.latentSize
         let shapes: [(String, Parameters.Block, [Int])] = [
@@ -26,17 +26,17 @@ final class NumpyReferenceTests: XCTestCase {
             ("w4", .decoderOutputWeight, [h, d]), ("b4", .decoderOutputBias, [d]),
         ]
         for (name, block, shape) in shapes {
-            add(name, shape, c.parameters.pointer(block))
-            add("g_" + name, shape, g.pointer(block))
+            add(name, shape, c.parameters.view(block))
+            add("g_" + name, shape, g.view(block))
         }
-        add("x", [rows, d], c.x.pointer)
+        add("x", [rows, d], c.x.view)
         archive.add("eps", shape: [rows, z], floats: c.eps)
         let e = ws.encoderOutput.array
         archive.add("mu", shape: [rows, z], floats: (0..<rows).flatMap { r in e[(r * 2 * z)..<(r * 2 * z + z)] })
         archive.add("logvar", shape: [rows, z], floats: (0..<rows).flatMap { r in e[(r * 2 * z + z)..<(r * 2 * z + 2 * z)] })
-        add("logits", [rows, d], ws.logits.pointer)
-        add("rec", [rows], ws.reconstruction.pointer)
-        add("kl", [rows], ws.kl.pointer)
+        add("logits", [rows, d], ws.logits.view)
+        add("rec", [rows], ws.reconstruction.view)
+        add("kl", [rows], ws.kl.view)
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vaedyn-reference-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -10,7 +10,7 @@ struct ReferenceVAE {
     init(_ p: Parameters) {
         a = p.architecture
         func read(_ block: Parameters.Block) -> [Double] {
-            (0..<p.size(block)).map { Double(p.pointer(block)[$0]) }
+            (0..<p.size(block)).map { Double(p.view(block)[$0]) }
         }
         w1 = read(.encoderHiddenWeight); b1 = read(.encoderHiddenBias)
         w2 = read(.encoderOutputWeight); b2 = read(.encoderOutputBias)
@@ -96,13 +96,13 @@ struct TinyCase {
         // Non-zero biases so that their gradients are exercised at a generic point.
         var rng = RandomStream(seed: seed, stream: 99)
         for block in [Parameters.Block.encoderHiddenBias, .encoderOutputBias, .decoderHiddenBias, .decoderOutputBias] {
-            for i in 0..<parameters.size(block) { parameters.pointer(block)[i] = 0.3 * (rng.uniform() - 0.5) }
+            for i in 0..<parameters.size(block) { parameters.view(block)[i] = 0.3 * (rng.uniform() - 0.5) }
         }
         self.rows = rows
         x = FloatBuffer(count: rows * architecture.inputSize)
         for i in 0..<x.count { x[i] = rng.uniform() < 0.18 ? 1 : 0 }
         let noise = FloatBuffer(count: rows * architecture.latentSize)
-        rng.fillGaussian(noise.pointer, count: noise.count)
+        rng.fillGaussian(noise.view, count: noise.count)
         eps = noise.array
     }
 
@@ -124,7 +124,7 @@ struct TinyCase {
 }
 
 /// The batch gradient, kept whole.
-func batchGradient(_ network: Network, _ x: UnsafePointer<Float>, rows: Int, workspace: Workspace, dense: Bool = false) -> Parameters {
+func batchGradient(_ network: Network, _ x: FloatView, rows: Int, workspace: Workspace, dense: Bool = false) -> Parameters {
     let g = Parameters(network.architecture)
     network.lossAndGradients(x, rows: rows, workspace: workspace, into: g, dense: dense)
     return g

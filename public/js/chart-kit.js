@@ -3,7 +3,11 @@
 // PNG looks like the page, labels beside points, and redraws batched to one per frame so
 // a fast stream does not redraw a chart for every record.
 const { Chart } = window;
-if (!Chart) throw new Error("Chart.js did not load from /vendor/chart.js/: install libjs-chart.js (scripts/setup)");
+if (!Chart) {
+  const source = document.querySelector("script[data-library='Chart.js']")?.src ?? "the vendor folder";
+  throw new Error(`Chart.js, which draws the figures, did not load from ${source}. ` +
+    "The server serves it from Debian's libjs-chart.js (static.vendorRoot; scripts/setup installs it).");
+}
 
 // Tableau's ten categorical colours, one per class concept.
 const CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];

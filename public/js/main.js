@@ -3,7 +3,7 @@
 // browser test (and anyone curious) can read them without scraping the figures.
 import { ApiError, getJSON, streamRecords } from "./api.js";
 import { conceptGallery, exemplarGrid } from "./catalogue.js";
-import { paint } from "./digits.js";
+import { paint, SIDE } from "./digits.js";
 import { drawPad } from "./draw-pad.js";
 import * as downloads from "./downloads.js";
 import { ImageStrip } from "./fig2a-strip.js";
@@ -23,8 +23,12 @@ const figures = {
 };
 
 // What the next run starts from: an exemplar (sent by reference) or a drawing (sent as
-// pixels), with the grey levels 0..1 that the preview shows.
+// pixels), with the grey levels 0..1 that the preview shows; null when there is none (a
+// cleared drawing), and then Run and Noise sweep wait for one.
 let input = null;
+// Whether the model has projection axes (its concepts in GET /concepts carry a
+// projection): only then does a run ask for projections, which such a model refuses.
+let hasProjection = false;
 let controller = null;
 let grid = null;
 const runs = { dynamics: [], sweep: [] };
@@ -63,9 +67,15 @@ function number(id) {
 
 // ---- input and the noise preview ----
 
+const BLANK = new Array(SIDE * SIDE).fill(0);
+
 function previewNoise() {
   $("noise-ratio-value").textContent = number("noise-ratio").toFixed(2);
-  if (!input) return;
+  if (!input) {
+    paint($("clean-preview"), BLANK);
+    paint($("noisy-preview"), BLANK);
+    return;
+  }
   paint($("clean-preview"), input.pixels);
   paint($("noisy-preview"), noisy(input.pixels, {
     kind: $("noise-kind").value, ratio: number("noise-ratio"), binarize: $("binarize").checked, seed: number("seed"),
@@ -82,7 +92,14 @@ const pad = drawPad($("pad"), (pixels) => {
   grid?.clearSelection();
   choose({ kind: "drawing", pixels });
 });
-$("clear-pad").addEventListener("click", () => pad.clear());
+// Clearing a drawing forgets it: nothing is left to run until a digit is drawn or picked.
+$("clear-pad").addEventListener("click", () => {
+  pad.clear();
+  if (input?.kind !== "drawing") return;
+  $("drawn-label").value = "";
+  choose(null);
+  status("Drawing cleared: draw a digit or pick a stored one, then press Run.");
+});
 for (const id of ["noise-kind", "noise-ratio", "binarize", "seed"]) $(id).addEventListener("input", previewNoise);
 
 function imageField() {
@@ -111,7 +128,10 @@ function label(start, id) {
 const handlers = {
   dynamics: {
     path: "/dynamics",
-    body: () => ({ ...chainOptions(), noise: { model: $("noise-kind").value, p: number("noise-ratio") }, meanImage: true, projection: true }),
+    body: () => ({
+      ...chainOptions(), noise: { model: $("noise-kind").value, p: number("noise-ratio") }, meanImage: true,
+      ...(hasProjection ? { projection: true } : {}),
+    }),
     start(start) {
       figures.strip.start(start);
       figures.distances.start(start, ownClass(start));
@@ -154,6 +174,7 @@ const handlers = {
 };
 
 async function run(experiment) {
+  if (!input) return;
   const handler = handlers[experiment];
   const records = (runs[experiment] = []);
   controller = new AbortController();
@@ -218,7 +239,7 @@ const fileNames = {
 function updateDownloads() {
   const has = { dynamics: runs.dynamics.some((r) => r.type === "start"), sweep: runs.sweep.some((r) => r.type === "start") };
   const needs = { "dynamics-ndjson": has.dynamics, "dynamics-csv": has.dynamics, fig2a: has.dynamics, fig2b: has.dynamics,
-    fig2c: true, "sweep-ndjson": has.sweep, "sweep-csv": has.sweep, fig3: has.sweep };
+    fig2c: hasProjection, "sweep-ndjson": has.sweep, "sweep-csv": has.sweep, fig3: has.sweep };
   document.querySelectorAll("[data-download]").forEach((b) => { b.disabled = !needs[b.dataset.download]; });
 }
 
@@ -231,6 +252,25 @@ document.querySelectorAll("[data-download]").forEach((button) => {
 
 // ---- start-up: the model, its exemplars and concepts ----
 
+// The class names a drawing may be given, after "unknown".
+function showClasses(names) {
+  $("drawn-label").replaceChildren(new Option("unknown", ""), ...names.map((name, i) => new Option(name, String(i))));
+}
+
+// The server's bounds on a request: the inputs' maxima (a default above them is lowered)
+// and a line saying them all, so a run is not refused for a reason the page kept quiet.
+function showLimits(limits) {
+  if (!limits) return;
+  for (const [id, max] of [["steps", limits.maxSteps], ["trials", limits.maxTrials]]) {
+    $(id).max = String(max);
+    if (number(id) > max) $(id).value = String(max);
+  }
+  const n = (v) => v.toLocaleString("en");
+  $("grid-hint").textContent = `from:to:step, at most ${n(limits.maxSweepPoints)} ratios`;
+  $("limits").textContent = `This server allows T ≤ ${n(limits.maxSteps)}, trials ≤ ${n(limits.maxTrials)} and ` +
+    `(T + 1) × trials ≤ ${n(limits.maxChainSteps)} a run (× ratios in a sweep).`;
+}
+
 async function load() {
   try {
     const [model, exemplars, concepts] = await Promise.all([
@@ -238,6 +278,13 @@ async function load() {
     ]);
     const a = model.architecture;
     $("model-line").textContent = `Model ${model.id}: ${a.inputSize}–${a.hiddenSize}–${a.latentSize} VAE on ${model.dataset}.`;
+    showClasses(model.classNames);
+    showLimits(model.limits);
+    hasProjection = concepts.concepts.some((c) => Array.isArray(c.projection));
+    // Without axes Fig 2c says so instead of showing empty axes, and has nothing to save.
+    $("no-projection").hidden = hasProjection;
+    $("fig2c").parentElement.hidden = !hasProjection;
+    updateDownloads();
     grid = exemplarGrid($("exemplars"), exemplars.exemplars, (e) => {
       pad.clear();
       $("drawn-label").value = "";

@@ -25,8 +25,12 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
 /// then the tensors as little-endian bytes, then a CRC-32 of everything before it.
 ///
 ///     "VAEM" 0D 0A 1A 0A | version u32 | header length u32 | header JSON |
-///     tensors, each 64-byte aligned | CRC-32 u32
+///     tensor data (offsets from its start, multiples of 64) | CRC-32 u32
 ///
+/// docs/model-format.md describes every field. A reader trusts nothing in the header: a
+/// tensor whose shape, length and place disagree, or that lies outside the data, or a name
+/// listed twice, is refused by name (with no arithmetic on the file's numbers that could
+/// overflow).
 /// The 0D 0A 1A 0A bytes (as in PNG) catch text-mode and line-ending damage early.
 public struct TensorArchive: Sendable {
     public static let magic: [UInt8] = [0x56, 0x41, 0x45, 0x4D, 0x0D, 0x0A, 0x1A, 0x0A]
@@ -112,7 +116,10 @@ public struct TensorArchive: Sendable {
 
     public func encoded() throws -> Data {
         let dataLength = entries.last.map { $0.offset + $0.length } ?? 0
-        let header = try JSONEncoder().encode(Header(kind: kind, metadata: metadata, tensors: entries, dataLength: dataLength))
+        // Sorted keys: the same archive is the same bytes, in every process.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let header = try encoder.encode(Header(kind: kind, metadata: metadata, tensors: entries, dataLength: dataLength))
         var out = Data(Self.magic)
         out.appendLittleEndian(Self.version)
         out.appendLittleEndian(UInt32(header.count))
@@ -170,17 +177,41 @@ public struct TensorArchive: Sendable {
         guard bytes.count >= total else { throw ArchiveError.truncated(expected: total, actual: bytes.count) }
         guard bytes.count == total else { throw ArchiveError.malformed("\(bytes.count - total) bytes after the checksum") }
         try Self.verifyChecksum(bytes)
+        var seen = Set<String>()
         for e in header.tensors {
-            let count = e.shape.reduce(1) { $0.multipliedReportingOverflow(by: max($1, 0)).partialValue }
-            let width = e.dtype == .float32 ? 4 : 1
-            guard e.shape.allSatisfy({ $0 >= 0 }), e.length == count * width, e.offset >= 0, e.offset + e.length <= header.dataLength else {
-                throw ArchiveError.malformed("tensor '\(e.name)' lies outside the data or disagrees with its shape")
-            }
-            blobs[e.name] = Data(bytes[(base + e.offset)..<(base + e.offset + e.length)])
+            guard seen.insert(e.name).inserted else { throw ArchiveError.malformed("tensor '\(e.name)' is listed twice") }
+            let length = try Self.checkedLength(e, dataLength: header.dataLength)
+            blobs[e.name] = Data(bytes[(base + e.offset)..<(base + e.offset + length)])
         }
         kind = header.kind
         metadata = header.metadata
         entries = header.tensors
+    }
+
+    /// The byte length of `e` once its shape, length and place are known to agree and to
+    /// lie within the data: every check is done without an arithmetic overflow, since the
+    /// numbers come from the file.
+    private static func checkedLength(_ e: Entry, dataLength: Int) throws -> Int {
+        func refuse(_ why: String) -> ArchiveError { .malformed("tensor '\(e.name)' \(why)") }
+        if let bad = e.shape.first(where: { $0 < 0 }) { throw refuse("has a negative dimension \(bad) in its shape \(e.shape)") }
+        var count = 1
+        for dimension in e.shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            // No tensor can have more elements than the data has bytes.
+            guard !overflow, product <= dataLength else {
+                throw refuse("has shape \(e.shape), too large for the \(dataLength) bytes of tensor data")
+            }
+            count = product
+        }
+        // count <= dataLength <= Int32.max: this product cannot overflow.
+        let length = count * (e.dtype == .float32 ? 4 : 1)
+        guard e.length == length else {
+            throw refuse("has shape \(e.shape) of \(e.dtype.rawValue), which is \(length) bytes, but a length of \(e.length)")
+        }
+        guard e.offset >= 0, e.offset <= dataLength, e.length <= dataLength - e.offset else {
+            throw refuse("at offset \(e.offset), \(e.length) bytes long, lies outside the \(dataLength) bytes of tensor data")
+        }
+        return length
     }
 
     private static func verifyChecksum(_ bytes: [UInt8]) throws {

@@ -18,7 +18,7 @@ public struct ConceptBuilder: Sendable {
     public func complete(_ bundle: inout ModelBundle, train: ImageSet, test: ImageSet) {
         let z = network.architecture.latentSize
         let images = Binarizer().binarize(train, seed: Self.binarisationSeed)
-        let means = Evaluator(network: network).encoderMeans(images: images.pointer, count: train.count)
+        let means = Evaluator(network: network).encoderMeans(images: images.view, count: train.count)
         let classes = bundle.description.classNames.count
         var sums = [[Double]](repeating: [Double](repeating: 0, count: z), count: classes)
         var counts = [Int](repeating: 0, count: classes)

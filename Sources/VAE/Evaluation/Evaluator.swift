@@ -19,8 +19,8 @@ public struct Evaluator: Sendable {
         while start < count {
             let n = min(Self.chunk, count - start)
             var rng = RandomStream(seed: seed, stream: 0xE1B0 << 32 | UInt64(start))
-            rng.fillGaussian(ws.noise.pointer, count: n * a.latentSize)
-            let (rec, kl) = network.loss(images.pointer + start * a.inputSize, rows: n, workspace: ws)
+            rng.fillGaussian(ws.noise.view, count: n * a.latentSize)
+            let (rec, kl) = network.loss(images.view + start * a.inputSize, rows: n, workspace: ws)
             total += (rec + kl) * Double(n)
             start += n
         }
@@ -38,28 +38,31 @@ public struct Evaluator: Sendable {
         let ws = Workspace(a, capacity: k)
         let single = Workspace(a, capacity: 1)
         let logWeights = FloatBuffer(count: k)
+        // The image repeated k times: the Bernoulli term's targets. An evaluation workspace
+        // has no gradient buffers to borrow for this.
+        let targets = FloatBuffer(count: k * d)
         var total = 0.0
         let logTwoPi = Float(Foundation.log(2 * Double.pi))
         for i in 0..<count {
-            let x = images.pointer + i * d
+            let x = (images.view + i * d).prefix(d)
             network.encode(x, rows: 1, workspace: single)
             var rng = RandomStream(seed: seed, stream: 0x15_0000_0000 | UInt64(i))
-            rng.fillGaussian(ws.noise.pointer, count: k * z)
-            let e = single.encoderOutput.pointer
+            rng.fillGaussian(ws.noise.view, count: k * z)
+            let e = single.encoderOutput.view
             for s in 0..<k {
-                (ws.encoderOutput.pointer + s * 2 * z).update(from: e, count: 2 * z)
+                (ws.encoderOutput.view + s * 2 * z).update(from: e, count: 2 * z)
             }
-            GaussianLatent.sample(encoderOutput: ws.encoderOutput.pointer, noise: ws.noise.pointer, rows: k, latent: z, into: ws.latent.pointer)
+            GaussianLatent.sample(encoderOutput: ws.encoderOutput.view, noise: ws.noise.view, rows: k, latent: z, into: ws.latent.view)
             network.decode(rows: k, workspace: ws)
             for s in 0..<k {
-                (ws.logitsGradient.pointer + s * d).update(from: x, count: d)
+                (targets.view + s * d).update(from: x, count: d)
             }
-            BernoulliOutput.negativeLogLikelihood(logits: ws.logits.pointer, targets: ws.logitsGradient.pointer, rows: k, columns: d,
-                                                  into: ws.reconstruction.pointer)
+            BernoulliOutput.negativeLogLikelihood(logits: ws.logits.view, targets: targets.view, rows: k, columns: d,
+                                                  into: ws.reconstruction.view)
             var logVarianceSum: Float = 0
             for j in 0..<z { logVarianceSum += e[z + j] }
             for s in 0..<k {
-                let zs = ws.latent.pointer + s * z, eps = ws.noise.pointer + s * z
+                let zs = ws.latent.view + s * z, eps = ws.noise.view + s * z
                 var prior: Float = 0, posterior: Float = 0
                 for j in 0..<z {
                     prior += zs[j] * zs[j]
@@ -81,7 +84,7 @@ public struct Evaluator: Sendable {
     }
 
     /// Encoder means of `count` images (count x Z), row by row.
-    public func encoderMeans(images: UnsafePointer<Float>, count: Int) -> [Float] {
+    public func encoderMeans(images: FloatView, count: Int) -> [Float] {
         let a = network.architecture
         let ws = Workspace(a, capacity: Self.chunk)
         var out = [Float](repeating: 0, count: count * a.latentSize)
@@ -90,8 +93,8 @@ public struct Evaluator: Sendable {
             let n = min(Self.chunk, count - start)
             network.encode(images + start * a.inputSize, rows: n, workspace: ws)
             out.withUnsafeMutableBufferPointer { o in
-                GaussianLatent.means(encoderOutput: ws.encoderOutput.pointer, rows: n, latent: a.latentSize,
-                                     into: o.baseAddress! + start * a.latentSize)
+                GaussianLatent.means(encoderOutput: ws.encoderOutput.view, rows: n, latent: a.latentSize,
+                                     into: FloatView(start: o.baseAddress!, count: o.count) + start * a.latentSize)
             }
             start += n
         }

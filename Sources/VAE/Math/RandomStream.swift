@@ -61,7 +61,8 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         }
     }
 
-    public mutating func fillGaussian(_ out: UnsafeMutablePointer<Float>, count: Int) {
+    public mutating func fillGaussian(_ view: FloatView, count: Int) {
+        let out = view.pointer(count)
         var i = 0
         while i + 1 < count {
             (out[i], out[i + 1]) = gaussianPair()
@@ -71,7 +72,8 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
     }
 
     /// out[i] = 1 with probability p[i], else 0.
-    public mutating func fillBernoulli(probabilities p: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
+    public mutating func fillBernoulli(probabilities pv: FloatView, _ outView: FloatView, count: Int) {
+        let p = pv.reading(count), out = outView.pointer(count)
         var i = 0
         while i + 1 < count {
             let r = next()

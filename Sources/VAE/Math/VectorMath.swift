@@ -126,15 +126,15 @@ public enum VectorMath {
         }
     }
 
-    public static func tanh(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
-        map(input, output, count: count) { tanh($0) }
+    public static func tanh(_ input: FloatView, _ output: FloatView, count: Int) {
+        map(input.reading(count), output.pointer(count), count: count) { tanh($0) }
     }
 
-    public static func sigmoid(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
-        map(input, output, count: count) { sigmoid($0) }
+    public static func sigmoid(_ input: FloatView, _ output: FloatView, count: Int) {
+        map(input.reading(count), output.pointer(count), count: count) { sigmoid($0) }
     }
 
-    public static func exp(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
-        map(input, output, count: count) { exp($0) }
+    public static func exp(_ input: FloatView, _ output: FloatView, count: Int) {
+        map(input.reading(count), output.pointer(count), count: count) { exp($0) }
     }
 }

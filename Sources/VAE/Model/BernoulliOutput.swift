@@ -3,9 +3,10 @@
 public enum BernoulliOutput {
     /// One negative log-likelihood a row.
     public static func negativeLogLikelihood(
-        logits l: UnsafePointer<Float>, targets x: UnsafePointer<Float>,
-        rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>
+        logits lv: FloatView, targets xv: FloatView,
+        rows: Int, columns: Int, into outv: FloatView
     ) {
+        let l = lv.reading(rows * columns), x = xv.reading(rows * columns), out = outv.pointer(rows)
         for r in 0..<rows {
             let lr = UnsafeRawPointer(l + r * columns), xr = UnsafeRawPointer(x + r * columns)
             var acc = Lanes()
@@ -30,10 +31,11 @@ public enum BernoulliOutput {
 
     /// d/dl of scale * NLL = scale * (sigmoid(l) - x), written over `gradient`.
     public static func backward(
-        logits l: UnsafePointer<Float>, targets x: UnsafePointer<Float>, count: Int, scale: Float,
-        into gradient: UnsafeMutablePointer<Float>
+        logits lv: FloatView, targets xv: FloatView, count: Int, scale: Float,
+        into gradientView: FloatView
     ) {
-        VectorMath.sigmoid(l, gradient, count: count)
+        let x = xv.reading(count), gradient = gradientView.pointer(count)
+        VectorMath.sigmoid(lv, gradientView, count: count)
         let rg = UnsafeMutableRawPointer(gradient), rx = UnsafeRawPointer(x)
         var i = 0
         while i + 16 <= count {

@@ -29,13 +29,13 @@ public final class BinaryRows: @unchecked Sendable {
     public var columns: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: columnStorage, count: columnCount) }
 
     /// The slab, at least `count` floats.
-    func slab(count: Int) -> UnsafeMutablePointer<Float> {
-        if let slabStorage, slabCapacity >= count { return slabStorage }
+    func slab(count: Int) -> FloatView {
+        if let slabStorage, slabCapacity >= count { return FloatView(start: slabStorage, count: slabCapacity) }
         slabStorage?.deallocate()
         let fresh = UnsafeMutablePointer<Float>.allocate(capacity: count)
         slabStorage = fresh
         slabCapacity = count
-        return fresh
+        return FloatView(start: fresh, count: count)
     }
 
     public var rows: Int { rowStarts.count - 1 }
@@ -49,7 +49,8 @@ public final class BinaryRows: @unchecked Sendable {
     /// not depend on which other rows share its batch (a chain's trajectory would otherwise
     /// change with the number of trials run beside it). Trained models produce 10-20 % ones.
     @discardableResult
-    public func rebuild(from x: UnsafePointer<Float>, rows: Int, columns width: Int) -> Bool {
+    public func rebuild(from xView: FloatView, rows: Int, columns width: Int) -> Bool {
+        let x = xView.reading(rows * width)
         rowStarts.removeAll(keepingCapacity: true)
         rowStarts.append(0)
         isValid = false

@@ -2,13 +2,21 @@
 /// functions over explicit buffers. W is (inputs x outputs), row-major. Single-threaded:
 /// callers parallelise over shards of rows, or bands of weight rows for the gradients.
 public enum DenseLayer {
+    /// `rowInvariant`: each row's bits must not depend on `rows` (see
+    /// `Matrix.multiplyRowInvariant`); chains need it, training does not pay for it.
     public static func forward(
-        _ x: UnsafePointer<Float>, rows: Int, inputs: Int,
-        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputs: Int,
-        into y: UnsafeMutablePointer<Float>
+        _ x: FloatView, rows: Int, inputs: Int,
+        weight: FloatView, bias: FloatView, outputs: Int,
+        into y: FloatView, rowInvariant: Bool = false
     ) {
-        Matrix.multiply(x, lda: inputs, weight, ldb: outputs, into: y, ldc: outputs, m: rows, n: outputs, k: inputs)
-        Matrix.addRowVector(bias, to: y, rows: rows, columns: outputs, stride: outputs)
+        let out = y.pointer(rows * outputs)
+        let xs = x.reading(rows * inputs), w = weight.reading(inputs * outputs)
+        if rowInvariant {
+            Matrix.multiplyRowInvariant(xs, lda: inputs, w, ldb: outputs, into: out, ldc: outputs, m: rows, n: outputs, k: inputs)
+        } else {
+            Matrix.multiply(xs, lda: inputs, w, ldb: outputs, into: out, ldc: outputs, m: rows, n: outputs, k: inputs)
+        }
+        Matrix.addRowVector(bias.reading(outputs), to: out, rows: rows, columns: outputs, stride: outputs)
     }
 
     /// Forward for binary inputs: each output row is the bias plus the weight rows of the
@@ -18,15 +26,15 @@ public enum DenseLayer {
     /// same either way, so a row's result does not depend on its batch.
     public static func forward(
         binary x: BinaryRows,
-        weight: UnsafePointer<Float>, packed: UnsafePointer<Float>? = nil, bias: UnsafePointer<Float>, outputs: Int,
-        into y: UnsafeMutablePointer<Float>
+        weight: FloatView, packed: FloatView? = nil, bias: FloatView, outputs: Int,
+        into y: FloatView
     ) {
         let columns = x.columns
         let layout: SparseRowSum.Layout = if let packed { .packed(packed) }
             else if columns.count > x.width { .copied(x.slab(count: x.width * SparseRowSum.block)) }
             else { .inPlace }
         x.rowStarts.withUnsafeBufferPointer { starts in
-            SparseRowSum.compute(items: 0..<x.rows, starts: starts.baseAddress!, indices: columns.baseAddress!,
+            SparseRowSum.compute(items: 0..<x.rows, starts: starts, indices: columns,
                                  table: weight, tableRows: x.width, width: outputs, base: bias, layout: layout, into: y)
         }
     }
@@ -34,10 +42,12 @@ public enum DenseLayer {
     /// Rows `band` of dW = x^T dy over the batch (the gradient of the weights leaving those
     /// inputs), written at `dw` as band.count x outputs.
     public static func weightGradient(
-        _ x: UnsafePointer<Float>, rows: Int, inputs: Int, band: Range<Int>,
-        outputGradient dy: UnsafePointer<Float>, outputs: Int, into dw: UnsafeMutablePointer<Float>
+        _ x: FloatView, rows: Int, inputs: Int, band: Range<Int>,
+        outputGradient dy: FloatView, outputs: Int, into dw: FloatView
     ) {
-        Matrix.multiply(x + band.lowerBound, transposeA: true, lda: inputs, dy, ldb: outputs, into: dw, ldc: outputs,
+        checkBounds(band.lowerBound >= 0 && band.upperBound <= inputs, "band \(band) of \(inputs) inputs")
+        Matrix.multiply((x + band.lowerBound).reading(rows > 0 ? (rows - 1) * inputs + band.count : 0), transposeA: true, lda: inputs,
+                        dy.reading(rows * outputs), ldb: outputs, into: dw.pointer(band.count * outputs), ldc: outputs,
                         m: band.count, n: outputs, k: rows)
     }
 
@@ -46,29 +56,31 @@ public enum DenseLayer {
     /// stays in L1, where in place its rows, 4 KB apart, share the same few sets).
     public static func weightGradient(
         binary x: BinaryColumns, rows: Int, band: Range<Int>,
-        outputGradient dy: UnsafePointer<Float>, outputs: Int, into dw: UnsafeMutablePointer<Float>
+        outputGradient dy: FloatView, outputs: Int, into dw: FloatView
     ) {
         x.columnStarts.withUnsafeBufferPointer { starts in
             x.rows.withUnsafeBufferPointer { indices in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * SparseRowSum.block) { slab in
-                    SparseRowSum.compute(items: band, starts: starts.baseAddress!, indices: indices.baseAddress!, table: dy,
-                                         tableRows: rows, width: outputs, base: nil, layout: .copied(slab.baseAddress!), into: dw)
+                    SparseRowSum.compute(items: band, starts: starts, indices: indices, table: dy,
+                                         tableRows: rows, width: outputs, base: nil,
+                                         layout: .copied(FloatView(start: slab.baseAddress!, count: slab.count)), into: dw)
                 }
             }
         }
     }
 
     /// db = column sums of dy.
-    public static func biasGradient(outputGradient dy: UnsafePointer<Float>, rows: Int, outputs: Int, into db: UnsafeMutablePointer<Float>) {
-        Matrix.columnSums(dy, rows: rows, columns: outputs, stride: outputs, into: db)
+    public static func biasGradient(outputGradient dy: FloatView, rows: Int, outputs: Int, into db: FloatView) {
+        Matrix.columnSums(dy.reading(rows * outputs), rows: rows, columns: outputs, stride: outputs, into: db.pointer(outputs))
     }
 
     /// dx = dy W^T.
     public static func backwardInput(
-        outputGradient dy: UnsafePointer<Float>, rows: Int, outputs: Int,
-        weight: UnsafePointer<Float>, inputs: Int,
-        into dx: UnsafeMutablePointer<Float>
+        outputGradient dy: FloatView, rows: Int, outputs: Int,
+        weight: FloatView, inputs: Int,
+        into dx: FloatView
     ) {
-        Matrix.multiply(dy, lda: outputs, weight, transposeB: true, ldb: outputs, into: dx, ldc: inputs, m: rows, n: inputs, k: outputs)
+        Matrix.multiply(dy.reading(rows * outputs), lda: outputs, weight.reading(inputs * outputs), transposeB: true, ldb: outputs,
+                        into: dx.pointer(rows * inputs), ldc: inputs, m: rows, n: inputs, k: outputs)
     }
 }

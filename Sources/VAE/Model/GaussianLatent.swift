@@ -5,9 +5,10 @@
 public enum GaussianLatent {
     /// z = mu + exp(logvar / 2) * eps; returns nothing, writes z (rows x Z).
     public static func sample(
-        encoderOutput e: UnsafePointer<Float>, noise eps: UnsafePointer<Float>,
-        rows: Int, latent: Int, into z: UnsafeMutablePointer<Float>
+        encoderOutput ev: FloatView, noise epsv: FloatView,
+        rows: Int, latent: Int, into zv: FloatView
     ) {
+        let e = ev.reading(rows * 2 * latent), eps = epsv.reading(rows * latent), z = zv.pointer(rows * latent)
         for r in 0..<rows {
             let mu = e + r * 2 * latent, logvar = mu + latent
             let n = eps + r * latent, out = z + r * latent
@@ -17,16 +18,18 @@ public enum GaussianLatent {
     }
 
     /// Copies the means (used when chains take z = mu instead of a sample).
-    public static func means(encoderOutput e: UnsafePointer<Float>, rows: Int, latent: Int, into z: UnsafeMutablePointer<Float>) {
+    public static func means(encoderOutput ev: FloatView, rows: Int, latent: Int, into zv: FloatView) {
+        let e = ev.reading(rows * 2 * latent), z = zv.pointer(rows * latent)
         for r in 0..<rows { (z + r * latent).update(from: e + r * 2 * latent, count: latent) }
     }
 
     /// KL(q || N(0, I)) = 1/2 sum (mu^2 + exp(logvar) - 1 - logvar), one value a row.
-    public static func klDivergence(encoderOutput e: UnsafePointer<Float>, rows: Int, latent: Int, into kl: UnsafeMutablePointer<Float>) {
+    public static func klDivergence(encoderOutput ev: FloatView, rows: Int, latent: Int, into klv: FloatView) {
+        let e = ev.reading(rows * 2 * latent), kl = klv.pointer(rows)
         var variance = [Float](repeating: 0, count: latent)
         for r in 0..<rows {
             let mu = e + r * 2 * latent, logvar = mu + latent
-            variance.withUnsafeMutableBufferPointer { VectorMath.exp(logvar, $0.baseAddress!, count: latent) }
+            variance.withUnsafeMutableBufferPointer { v in VectorMath.map(logvar, v.baseAddress!, count: latent) { VectorMath.exp($0) } }
             var sum: Float = 0
             for j in 0..<latent { sum += mu[j] * mu[j] + variance[j] - 1 - logvar[j] }
             kl[r] = 0.5 * sum
@@ -36,9 +39,11 @@ public enum GaussianLatent {
     /// Gradient with respect to [mu | logvar] of (loss through z) + klWeight * KL, given
     /// dz, the noise used and the encoder output.
     public static func backward(
-        latentGradient dz: UnsafePointer<Float>, encoderOutput e: UnsafePointer<Float>, noise eps: UnsafePointer<Float>,
-        rows: Int, latent: Int, klWeight: Float, into de: UnsafeMutablePointer<Float>
+        latentGradient dzv: FloatView, encoderOutput ev: FloatView, noise epsv: FloatView,
+        rows: Int, latent: Int, klWeight: Float, into dev: FloatView
     ) {
+        let dz = dzv.reading(rows * latent), e = ev.reading(rows * 2 * latent), eps = epsv.reading(rows * latent)
+        let de = dev.pointer(rows * 2 * latent)
         var std = [Float](repeating: 0, count: latent)
         for r in 0..<rows {
             let mu = e + r * 2 * latent, logvar = mu + latent

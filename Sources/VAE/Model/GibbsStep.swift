@@ -11,33 +11,32 @@ public struct GibbsStep: Sendable {
     }
 
     /// Recognition: encodes the rows of `x` and writes ws.latent (a sample or the mean).
-    public func recognise(_ network: Network, x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, streams: inout [RandomStream]) {
+    public func recognise(_ network: Network, x: FloatView, rows: Int, workspace ws: Workspace, streams: inout [RandomStream]) {
         let z = network.architecture.latentSize
         network.encode(x, rows: rows, workspace: ws)
         let sample = sampleLatent
         forEachShard(of: rows, network: network, streams: &streams) { range, streams in
-            let e = ws.encoderOutput.pointer + range.lowerBound * 2 * z, out = ws.latent.pointer + range.lowerBound * z
+            let e = ws.encoderOutput.view + range.lowerBound * 2 * z, out = ws.latent.view + range.lowerBound * z
             guard sample else {
                 GaussianLatent.means(encoderOutput: e, rows: range.count, latent: z, into: out)
                 return
             }
-            let noise = ws.noise.pointer + range.lowerBound * z
-            for r in range { streams[r].fillGaussian(ws.noise.pointer + r * z, count: z) }
+            let noise = ws.noise.view + range.lowerBound * z
+            for r in range { streams[r].fillGaussian(ws.noise.view + r * z, count: z) }
             GaussianLatent.sample(encoderOutput: e, noise: noise, rows: range.count, latent: z, into: out)
         }
     }
 
     /// Generation: decodes ws.latent and writes into `x` the pixel probabilities or a
     /// Bernoulli sample of them.
-    public func generate(_ network: Network, rows: Int, workspace ws: Workspace, into x: UnsafeMutablePointer<Float>, streams: inout [RandomStream]) {
+    public func generate(_ network: Network, rows: Int, workspace ws: Workspace, into x: FloatView, streams: inout [RandomStream]) {
         let d = network.architecture.inputSize
         network.decode(rows: rows, workspace: ws)
-        let sample = sampleImage, out = UnsafeSendable(x)
+        let sample = sampleImage
         forEachShard(of: rows, network: network, streams: &streams) { range, streams in
-            let first = out.value + range.lowerBound * d
-            VectorMath.sigmoid(ws.logits.pointer + range.lowerBound * d, first, count: range.count * d)
+            VectorMath.sigmoid(ws.logits.view + range.lowerBound * d, x + range.lowerBound * d, count: range.count * d)
             guard sample else { return }
-            for r in range { streams[r].fillBernoulli(probabilities: out.value + r * d, out.value + r * d, count: d) }
+            for r in range { streams[r].fillBernoulli(probabilities: x + r * d, x + r * d, count: d) }
         }
     }
 

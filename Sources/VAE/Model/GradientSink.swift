@@ -3,16 +3,16 @@
 public protocol GradientSink: Sendable {
     /// Where worker `worker` (below the network's `shardLimit`) writes the gradient of the
     /// parameters in `range`, at most the network's `gradientBandCapacity` floats.
-    func destination(for range: Range<Int>, worker: Int) -> UnsafeMutablePointer<Float>
+    func destination(for range: Range<Int>, worker: Int) -> FloatView
     /// Called once the gradient of `range` is complete at `gradient`.
-    func receive(_ range: Range<Int>, gradient: UnsafePointer<Float>)
+    func receive(_ range: Range<Int>, gradient: FloatView)
 }
 
 /// The gradient kept whole, laid out like the parameters.
 extension Parameters: GradientSink {
-    public func destination(for range: Range<Int>, worker: Int) -> UnsafeMutablePointer<Float> {
-        storage.pointer + range.lowerBound
+    public func destination(for range: Range<Int>, worker: Int) -> FloatView {
+        (storage.view + range.lowerBound).prefix(range.count)
     }
 
-    public func receive(_ range: Range<Int>, gradient: UnsafePointer<Float>) {}
+    public func receive(_ range: Range<Int>, gradient: FloatView) {}
 }

@@ -14,11 +14,16 @@ public struct Network: Sendable {
     /// when they will not change.
     private let packedFirstLayer: FloatBuffer?
 
+    /// Whether each row's results must not depend on how many rows share its batch: true
+    /// for a frozen network, which serves chains (see `Matrix.multiplyRowInvariant`).
+    public let rowInvariant: Bool
+
     /// `frozen`: the parameters will not change while this network is used (a loaded model,
     /// not one in training), so the first layer's weights are laid out once for the sparse
     /// product instead of block by block in every batch.
     public init(parameters: Parameters, frozen: Bool = false) {
         self.parameters = parameters
+        rowInvariant = frozen
         bands = GradientBand.bands(of: parameters)
         let a = parameters.architecture
         packedFirstLayer = frozen ? SparseRowSum.pack(parameters.w1, rows: a.inputSize, width: a.hiddenSize) : nil
@@ -27,8 +32,11 @@ public struct Network: Sendable {
     public var architecture: Architecture { parameters.architecture }
 
     /// How `rows` rows are split.
+    /// A row-invariant network cuts at whole row blocks, so that a row sits at the same
+    /// place in its block of the products whatever the batch (OpenBLAS's kernels sum the
+    /// rows of a block in more than one order).
     public func shards(rows: Int) -> [Range<Int>] {
-        Parallel.shards(rows, limit: shardLimit)
+        Parallel.shards(rows, limit: shardLimit, alignment: rowInvariant ? Matrix.rowBlock : 1)
     }
 
     private func shards(rows: Int, _ ws: Workspace) -> [Range<Int>] {
@@ -40,10 +48,9 @@ public struct Network: Sendable {
 
     /// Encoder: writes h1 and [mu | logvar] for `rows` inputs (rows x D). Binary inputs take
     /// the sparse first layer unless `dense` is set (the reference for tests).
-    public func encode(_ x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, dense: Bool = false) {
-        let s = UnsafeSendable(x)
+    public func encode(_ x: FloatView, rows: Int, workspace ws: Workspace, dense: Bool = false) {
         Parallel.forEachShard(shards(rows: rows, ws)) { i, range in
-            encodeShard(s.value, range, ws, ws.binaryShards[i], dense: dense)
+            encodeShard(x, range, ws, ws.binaryShards[i], dense: dense)
         }
     }
 
@@ -55,10 +62,9 @@ public struct Network: Sendable {
     /// The negative ELBO of each row with one reparameterised sample drawn with the noise
     /// already in `ws.noise`: writes ws.reconstruction and ws.kl, returns their batch means.
     @discardableResult
-    public func loss(_ x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, dense: Bool = false) -> (reconstruction: Double, kl: Double) {
-        let s = UnsafeSendable(x)
+    public func loss(_ x: FloatView, rows: Int, workspace ws: Workspace, dense: Bool = false) -> (reconstruction: Double, kl: Double) {
         Parallel.forEachShard(shards(rows: rows, ws)) { i, range in
-            lossShard(s.value, range, ws, ws.binaryShards[i], dense: dense)
+            lossShard(x, range, ws, ws.binaryShards[i], dense: dense)
         }
         return means(rows: rows, ws)
     }
@@ -69,21 +75,20 @@ public struct Network: Sendable {
     /// gradient over the whole batch, each handed to `sink` as soon as it is complete.
     @discardableResult
     public func lossAndGradients(
-        _ x: UnsafePointer<Float>, rows: Int, workspace ws: Workspace, into sink: some GradientSink, dense: Bool = false
+        _ x: FloatView, rows: Int, workspace ws: Workspace, into sink: some GradientSink, dense: Bool = false
     ) -> (reconstruction: Double, kl: Double) {
         precondition(ws.training, "a workspace made without training: true has no room for gradients")
         let split = shards(rows: rows, ws)
-        let s = UnsafeSendable(x)
         Parallel.forEachShard(split) { i, range in
-            lossShard(s.value, range, ws, ws.binaryShards[i], dense: dense)
-            backpropagateShard(s.value, range, ws, scale: 1 / Float(rows))
+            lossShard(x, range, ws, ws.binaryShards[i], dense: dense)
+            backpropagateShard(x, range, ws, scale: 1 / Float(rows))
         }
         let binary = !dense && ws.binaryShards.prefix(split.count).allSatisfy(\.isValid)
         if binary { ws.binaryColumns.rebuild(from: ws.binaryShards.prefix(split.count), offsets: split.map(\.lowerBound), width: architecture.inputSize) }
         Parallel.forEachClaimed(bands.count, workers: shardLimit) { worker, i in
             let band = bands[i]
             let out = sink.destination(for: band.parameters, worker: worker)
-            bandGradient(band, s.value, rows: rows, ws, binary: binary, into: out)
+            bandGradient(band, x, rows: rows, ws, binary: binary, into: out)
             sink.receive(band.parameters, gradient: out)
         }
         return means(rows: rows, ws)
@@ -103,79 +108,80 @@ public struct Network: Sendable {
 
     // MARK: One shard
 
-    private func encodeShard(_ x: UnsafePointer<Float>, _ range: Range<Int>, _ ws: Workspace, _ binary: BinaryRows, dense: Bool) {
+    private func encodeShard(_ x: FloatView, _ range: Range<Int>, _ ws: Workspace, _ binary: BinaryRows, dense: Bool) {
         let a = architecture, p = parameters
         let n = range.count, first = range.lowerBound
         let input = x + first * a.inputSize
-        let h1 = ws.encoderHidden.pointer + first * a.hiddenSize
+        let h1 = ws.encoderHidden.view + first * a.hiddenSize
         if !dense && binary.rebuild(from: input, rows: n, columns: a.inputSize) {
-            DenseLayer.forward(binary: binary, weight: p.w1, packed: packedFirstLayer?.pointer, bias: p.b1, outputs: a.hiddenSize, into: h1)
+            DenseLayer.forward(binary: binary, weight: p.w1, packed: packedFirstLayer?.view, bias: p.b1, outputs: a.hiddenSize, into: h1)
         } else {
             binary.invalidate()
-            DenseLayer.forward(input, rows: n, inputs: a.inputSize, weight: p.w1, bias: p.b1, outputs: a.hiddenSize, into: h1)
+            DenseLayer.forward(input, rows: n, inputs: a.inputSize, weight: p.w1, bias: p.b1, outputs: a.hiddenSize, into: h1,
+                               rowInvariant: rowInvariant)
         }
         TanhLayer.forward(h1, count: n * a.hiddenSize)
         DenseLayer.forward(h1, rows: n, inputs: a.hiddenSize, weight: p.w2, bias: p.b2, outputs: 2 * a.latentSize,
-                           into: ws.encoderOutput.pointer + first * 2 * a.latentSize)
+                           into: ws.encoderOutput.view + first * 2 * a.latentSize, rowInvariant: rowInvariant)
     }
 
     private func decodeShard(_ range: Range<Int>, _ ws: Workspace) {
         let a = architecture, p = parameters
         let n = range.count, first = range.lowerBound
-        let h3 = ws.decoderHidden.pointer + first * a.hiddenSize
-        DenseLayer.forward(ws.latent.pointer + first * a.latentSize, rows: n, inputs: a.latentSize, weight: p.w3, bias: p.b3,
-                           outputs: a.hiddenSize, into: h3)
+        let h3 = ws.decoderHidden.view + first * a.hiddenSize
+        DenseLayer.forward(ws.latent.view + first * a.latentSize, rows: n, inputs: a.latentSize, weight: p.w3, bias: p.b3,
+                           outputs: a.hiddenSize, into: h3, rowInvariant: rowInvariant)
         TanhLayer.forward(h3, count: n * a.hiddenSize)
         DenseLayer.forward(h3, rows: n, inputs: a.hiddenSize, weight: p.w4, bias: p.b4, outputs: a.inputSize,
-                           into: ws.logits.pointer + first * a.inputSize)
+                           into: ws.logits.view + first * a.inputSize, rowInvariant: rowInvariant)
     }
 
-    private func lossShard(_ x: UnsafePointer<Float>, _ range: Range<Int>, _ ws: Workspace, _ binary: BinaryRows, dense: Bool) {
+    private func lossShard(_ x: FloatView, _ range: Range<Int>, _ ws: Workspace, _ binary: BinaryRows, dense: Bool) {
         let a = architecture, z = a.latentSize
         let n = range.count, first = range.lowerBound
         encodeShard(x, range, ws, binary, dense: dense)
-        let e = ws.encoderOutput.pointer + first * 2 * z
-        GaussianLatent.sample(encoderOutput: e, noise: ws.noise.pointer + first * z, rows: n, latent: z, into: ws.latent.pointer + first * z)
+        let e = ws.encoderOutput.view + first * 2 * z
+        GaussianLatent.sample(encoderOutput: e, noise: ws.noise.view + first * z, rows: n, latent: z, into: ws.latent.view + first * z)
         decodeShard(range, ws)
-        BernoulliOutput.negativeLogLikelihood(logits: ws.logits.pointer + first * a.inputSize, targets: x + first * a.inputSize,
-                                              rows: n, columns: a.inputSize, into: ws.reconstruction.pointer + first)
-        GaussianLatent.klDivergence(encoderOutput: e, rows: n, latent: z, into: ws.kl.pointer + first)
+        BernoulliOutput.negativeLogLikelihood(logits: ws.logits.view + first * a.inputSize, targets: x + first * a.inputSize,
+                                              rows: n, columns: a.inputSize, into: ws.reconstruction.view + first)
+        GaussianLatent.klDivergence(encoderOutput: e, rows: n, latent: z, into: ws.kl.view + first)
     }
 
     /// The gradient with respect to every activation of one shard after `lossShard`, with
     /// the batch's 1/rows as `scale`; the weight gradients come after, from these.
-    private func backpropagateShard(_ xAll: UnsafePointer<Float>, _ range: Range<Int>, _ ws: Workspace, scale: Float) {
+    private func backpropagateShard(_ xAll: FloatView, _ range: Range<Int>, _ ws: Workspace, scale: Float) {
         let a = architecture, p = parameters
         let d = a.inputSize, h = a.hiddenSize, z = a.latentSize
         let n = range.count, first = range.lowerBound
-        let e = ws.encoderOutput.pointer + first * 2 * z
-        let dl = ws.logitsGradient.pointer + first * d
-        let dh3 = ws.decoderHiddenGradient.pointer + first * h
-        let dz = ws.latentGradient.pointer + first * z
-        let de = ws.encoderOutputGradient.pointer + first * 2 * z
-        let dh1 = ws.encoderHiddenGradient.pointer + first * h
+        let e = ws.encoderOutput.view + first * 2 * z
+        let dl = ws.logitsGradient.view + first * d
+        let dh3 = ws.decoderHiddenGradient.view + first * h
+        let dz = ws.latentGradient.view + first * z
+        let de = ws.encoderOutputGradient.view + first * 2 * z
+        let dh1 = ws.encoderHiddenGradient.view + first * h
 
-        BernoulliOutput.backward(logits: ws.logits.pointer + first * d, targets: xAll + first * d, count: n * d, scale: scale, into: dl)
+        BernoulliOutput.backward(logits: ws.logits.view + first * d, targets: xAll + first * d, count: n * d, scale: scale, into: dl)
         DenseLayer.backwardInput(outputGradient: dl, rows: n, outputs: d, weight: p.w4, inputs: h, into: dh3)
-        TanhLayer.backward(activation: ws.decoderHidden.pointer + first * h, gradient: dh3, count: n * h)
+        TanhLayer.backward(activation: ws.decoderHidden.view + first * h, gradient: dh3, count: n * h)
         DenseLayer.backwardInput(outputGradient: dh3, rows: n, outputs: h, weight: p.w3, inputs: z, into: dz)
-        GaussianLatent.backward(latentGradient: dz, encoderOutput: e, noise: ws.noise.pointer + first * z,
+        GaussianLatent.backward(latentGradient: dz, encoderOutput: e, noise: ws.noise.view + first * z,
                                 rows: n, latent: z, klWeight: scale, into: de)
         DenseLayer.backwardInput(outputGradient: de, rows: n, outputs: 2 * z, weight: p.w2, inputs: h, into: dh1)
-        TanhLayer.backward(activation: ws.encoderHidden.pointer + first * h, gradient: dh1, count: n * h)
+        TanhLayer.backward(activation: ws.encoderHidden.view + first * h, gradient: dh1, count: n * h)
     }
 
     /// One band's gradient over all `rows` rows, from the activations and their gradients.
-    private func bandGradient(_ band: GradientBand, _ x: UnsafePointer<Float>, rows: Int, _ ws: Workspace, binary: Bool,
-                              into out: UnsafeMutablePointer<Float>) {
+    private func bandGradient(_ band: GradientBand, _ x: FloatView, rows: Int, _ ws: Workspace, binary: Bool,
+                              into out: FloatView) {
         let a = architecture
-        let (input, inputs, gradient, outputs): (UnsafePointer<Float>, Int, FloatBuffer, Int) = switch band.layer {
+        let (input, inputs, gradient, outputs): (FloatView, Int, FloatBuffer, Int) = switch band.layer {
         case 0: (x, a.inputSize, ws.encoderHiddenGradient, a.hiddenSize)
-        case 1: (UnsafePointer(ws.encoderHidden.pointer), a.hiddenSize, ws.encoderOutputGradient, 2 * a.latentSize)
-        case 2: (UnsafePointer(ws.latent.pointer), a.latentSize, ws.decoderHiddenGradient, a.hiddenSize)
-        default: (UnsafePointer(ws.decoderHidden.pointer), a.hiddenSize, ws.logitsGradient, a.inputSize)
+        case 1: (ws.encoderHidden.view, a.hiddenSize, ws.encoderOutputGradient, 2 * a.latentSize)
+        case 2: (ws.latent.view, a.latentSize, ws.decoderHiddenGradient, a.hiddenSize)
+        default: (ws.decoderHidden.view, a.hiddenSize, ws.logitsGradient, a.inputSize)
         }
-        let dy = UnsafePointer(gradient.pointer)
+        let dy = gradient.view
         guard let inputRows = band.inputs else {
             DenseLayer.biasGradient(outputGradient: dy, rows: rows, outputs: outputs, into: out)
             return

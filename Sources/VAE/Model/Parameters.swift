@@ -37,18 +37,18 @@ public final class Parameters: @unchecked Sendable {
 
     public var count: Int { storage.count }
 
-    public func pointer(_ block: Block) -> UnsafeMutablePointer<Float> { storage.pointer + offsets[block]! }
+    public func view(_ block: Block) -> FloatView { (storage.view + offsets[block]!).prefix(sizes[block]!) }
     public func size(_ block: Block) -> Int { sizes[block]! }
     public func range(_ block: Block) -> Range<Int> { offsets[block]!..<(offsets[block]! + sizes[block]!) }
 
-    public var w1: UnsafeMutablePointer<Float> { pointer(.encoderHiddenWeight) }
-    public var b1: UnsafeMutablePointer<Float> { pointer(.encoderHiddenBias) }
-    public var w2: UnsafeMutablePointer<Float> { pointer(.encoderOutputWeight) }
-    public var b2: UnsafeMutablePointer<Float> { pointer(.encoderOutputBias) }
-    public var w3: UnsafeMutablePointer<Float> { pointer(.decoderHiddenWeight) }
-    public var b3: UnsafeMutablePointer<Float> { pointer(.decoderHiddenBias) }
-    public var w4: UnsafeMutablePointer<Float> { pointer(.decoderOutputWeight) }
-    public var b4: UnsafeMutablePointer<Float> { pointer(.decoderOutputBias) }
+    public var w1: FloatView { view(.encoderHiddenWeight) }
+    public var b1: FloatView { view(.encoderHiddenBias) }
+    public var w2: FloatView { view(.encoderOutputWeight) }
+    public var b2: FloatView { view(.encoderOutputBias) }
+    public var w3: FloatView { view(.decoderHiddenWeight) }
+    public var b3: FloatView { view(.decoderHiddenBias) }
+    public var w4: FloatView { view(.decoderOutputWeight) }
+    public var b4: FloatView { view(.decoderOutputBias) }
 
     /// Glorot-uniform weights (suited to tanh), zero biases.
     public func initialize(seed: UInt64) {
@@ -63,7 +63,7 @@ public final class Parameters: @unchecked Sendable {
         ]
         for (block, fanIn, fanOut) in layers {
             let limit = (6 / Float(fanIn + fanOut)).squareRoot()
-            let p = pointer(block)
+            let p = view(block)
             for i in 0..<size(block) { p[i] = (2 * rng.uniform() - 1) * limit }
         }
     }

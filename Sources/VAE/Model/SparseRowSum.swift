@@ -14,19 +14,31 @@ enum SparseRowSum {
         /// floats), all in the same few cache sets, so a large table does not stay in L2.
         case inPlace
         /// Each block copied contiguous into this slab (tableRows x block floats) first.
-        case copied(UnsafeMutablePointer<Float>)
+        case copied(FloatView)
         /// The table already laid out block after block by `pack` (weights that do not change).
-        case packed(UnsafePointer<Float>)
+        case packed(FloatView)
     }
 
     /// For each i in `items`, out[(i - items.lowerBound) * width ...] = base + sum over k in
     /// starts[i]..<starts[i+1] of table[indices[k]]. `base` nil means zero. The sums are the
     /// same, term for term, whatever the layout.
     static func compute(
-        items: Range<Int>, starts: UnsafePointer<Int32>, indices: UnsafePointer<Int32>,
-        table: UnsafePointer<Float>, tableRows: Int, width: Int, base: UnsafePointer<Float>?,
-        layout: Layout, into y: UnsafeMutablePointer<Float>
+        items: Range<Int>, starts: UnsafeBufferPointer<Int32>, indices: UnsafeBufferPointer<Int32>,
+        table tableView: FloatView, tableRows: Int, width: Int, base baseView: FloatView?,
+        layout: Layout, into yView: FloatView
     ) {
+        checkBounds(items.lowerBound >= 0 && items.upperBound < starts.count, "items \(items) of \(starts.count - 1) row starts")
+        checkBounds(items.isEmpty || Int(starts[items.upperBound]) <= indices.count, "row starts past the \(indices.count) indices")
+        #if DEBUG || VAEDYN_BOUNDS_CHECKS
+        for i in items {
+            for k in Int(starts[i])..<Int(starts[i + 1]) {
+                checkBounds(indices[k] >= 0 && Int(indices[k]) < tableRows, "index \(indices[k]) of a table of \(tableRows) rows")
+            }
+        }
+        #endif
+        let y = yView.pointer(items.count * width)
+        let table = tableView.reading(tableRows * width)
+        let base = baseView.map { $0.reading(width) }
         let out = UnsafeMutableRawPointer(y)
         let zero = Lanes(repeating: 0)
         var c0 = 0
@@ -36,11 +48,12 @@ enum SparseRowSum {
             switch layout {
             case .inPlace:
                 (w, stride, o) = (UnsafeRawPointer(table), width * 4, c0 * 4)
-            case .copied(let slab):
+            case .copied(let slabView):
+                let slab = slabView.pointer(tableRows * block)
                 for p in 0..<tableRows { (slab + p * block).update(from: table + p * width + c0, count: block) }
                 (w, stride, o) = (UnsafeRawPointer(slab), block * 4, 0)
             case .packed(let packed):
-                (w, stride, o) = (UnsafeRawPointer(packed + c0 * tableRows), block * 4, 0)
+                (w, stride, o) = (UnsafeRawPointer((packed + c0 * tableRows).reading(tableRows * block)), block * 4, 0)
             }
             let ob = c0 * 4
             let b = base.map { UnsafeRawPointer($0) }
@@ -77,12 +90,12 @@ enum SparseRowSum {
     /// The full blocks of `table` (rows x width) laid out one after the other, each as rows
     /// of `block` floats: the layout `.packed` reads. Columns past the last full block are
     /// read from the table itself.
-    static func pack(_ table: UnsafePointer<Float>, rows: Int, width: Int) -> FloatBuffer {
+    static func pack(_ table: FloatView, rows: Int, width: Int) -> FloatBuffer {
         let blocks = width / block
         let packed = FloatBuffer(count: blocks * rows * block)
         for b in 0..<blocks {
             for p in 0..<rows {
-                (packed.pointer + (b * rows + p) * block).update(from: table + p * width + b * block, count: block)
+                (packed.view + (b * rows + p) * block).update(from: table + p * width + b * block, count: block)
             }
         }
         return packed

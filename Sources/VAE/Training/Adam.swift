@@ -25,8 +25,8 @@ public final class Adam: @unchecked Sendable {
     public func restore(step: Int, m: [Float], v: [Float]) {
         precondition(m.count == self.m.count && v.count == self.v.count)
         self.step = step
-        m.withUnsafeBufferPointer { self.m.pointer.update(from: $0.baseAddress!, count: $0.count) }
-        v.withUnsafeBufferPointer { self.v.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        self.m.view.update(from: m)
+        self.v.view.update(from: v)
     }
 
     /// Starts the next step of `network`'s parameters: the returned sink updates each band
@@ -44,7 +44,7 @@ public final class Adam: @unchecked Sendable {
         // Bias corrections folded into the step size and epsilon.
         let c1 = 1 - pow(beta1, t), c2 = 1 - pow(beta2, t)
         return AdamStep(beta1: beta1, beta2: beta2, alpha: learningRate * c2.squareRoot() / c1, epsilon: epsilon * c2.squareRoot(),
-                        p: UnsafeSendable(parameters.pointer), m: UnsafeSendable(m.pointer), v: UnsafeSendable(v.pointer),
+                        p: parameters.view, m: m.view, v: v.view,
                         scratch: scratch)
     }
 
@@ -55,22 +55,20 @@ public final class Adam: @unchecked Sendable {
 /// One Adam step, applied band by band.
 public struct AdamStep: GradientSink {
     let beta1: Float, beta2: Float, alpha: Float, epsilon: Float
-    let p: UnsafeSendable<UnsafeMutablePointer<Float>>
-    let m: UnsafeSendable<UnsafeMutablePointer<Float>>
-    let v: UnsafeSendable<UnsafeMutablePointer<Float>>
+    let p: FloatView, m: FloatView, v: FloatView
     let scratch: [FloatBuffer]
 
-    public func destination(for range: Range<Int>, worker: Int) -> UnsafeMutablePointer<Float> {
+    public func destination(for range: Range<Int>, worker: Int) -> FloatView {
         precondition(worker < scratch.count && range.count <= scratch[worker].count, "more workers or a larger band than Adam made room for")
-        return scratch[worker].pointer
+        return scratch[worker].view.prefix(range.count)
     }
 
-    public func receive(_ range: Range<Int>, gradient: UnsafePointer<Float>) {
+    public func receive(_ range: Range<Int>, gradient gradientView: FloatView) {
         let b1 = beta1, b2 = beta2, alpha = alpha, eps = epsilon
         let o0 = range.lowerBound
-        let rp = UnsafeMutableRawPointer(p.value + o0), rm = UnsafeMutableRawPointer(m.value + o0)
-        let rv = UnsafeMutableRawPointer(v.value + o0), rg = UnsafeRawPointer(gradient)
         let n = range.count
+        let pp = (p + o0).pointer(n), mp = (m + o0).pointer(n), vp = (v + o0).pointer(n), gradient = gradientView.reading(n)
+        let rp = UnsafeMutableRawPointer(pp), rm = UnsafeMutableRawPointer(mp), rv = UnsafeMutableRawPointer(vp), rg = UnsafeRawPointer(gradient)
         var i = 0
         while i + 16 <= n {
             let o = i * 4
@@ -83,7 +81,6 @@ public struct AdamStep: GradientSink {
             rp.storeBytes(of: pv, toByteOffset: o, as: Lanes.self)
             i += 16
         }
-        let pp = p.value + o0, mp = m.value + o0, vp = v.value + o0
         while i < n {
             let gi = gradient[i]
             mp[i] = b1 * mp[i] + (1 - b1) * gi

@@ -6,7 +6,9 @@ public struct Binarizer: Sendable {
 
     public init() {}
 
-    public func binarize(_ bytes: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<Float>, rng: inout RandomStream) {
+    public func binarize(_ bytes: UnsafeBufferPointer<UInt8>, count: Int, into outView: FloatView, rng: inout RandomStream) {
+        checkBounds(count <= bytes.count, "\(count) pixels from \(bytes.count)")
+        let out = outView.pointer(count)
         thresholds.withUnsafeBufferPointer { t in
             var i = 0
             while i + 1 < count {
@@ -23,7 +25,7 @@ public struct Binarizer: Sendable {
     public func binarize(_ set: ImageSet, seed: UInt64) -> FloatBuffer {
         let out = FloatBuffer(count: set.pixels.count)
         var rng = RandomStream(seed: seed, stream: 0xB1A5)
-        set.pixels.withUnsafeBufferPointer { binarize($0.baseAddress!, count: set.pixels.count, into: out.pointer, rng: &rng) }
+        set.pixels.withUnsafeBufferPointer { binarize($0, count: set.pixels.count, into: out.view, rng: &rng) }
         return out
     }
 }

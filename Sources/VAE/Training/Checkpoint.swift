@@ -33,9 +33,9 @@ public struct Checkpoint: Sendable {
         self.state = state
         var a = TensorArchive(kind: Self.kind, metadata: try JSONEncoder().encode(state))
         let n = trainer.network.parameters.count
-        a.add("parameters", shape: [n], floats: UnsafeBufferPointer(start: trainer.network.parameters.storage.pointer, count: n))
-        a.add("adam_m", shape: [n], floats: UnsafeBufferPointer(start: trainer.optimizer.m.pointer, count: n))
-        a.add("adam_v", shape: [n], floats: UnsafeBufferPointer(start: trainer.optimizer.v.pointer, count: n))
+        a.add("parameters", shape: [n], floats: trainer.network.parameters.storage.view.buffer)
+        a.add("adam_m", shape: [n], floats: trainer.optimizer.m.view.buffer)
+        a.add("adam_v", shape: [n], floats: trainer.optimizer.v.view.buffer)
         archive = a
     }
 
@@ -56,7 +56,7 @@ public struct Checkpoint: Sendable {
     public func restore(into trainer: Trainer) {
         // Shapes were checked when the file was read.
         let p = try! archive.floats("parameters")
-        p.withUnsafeBufferPointer { trainer.network.parameters.storage.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        trainer.network.parameters.storage.view.update(from: p)
         trainer.optimizer.restore(step: state.adamStep, m: try! archive.floats("adam_m"), v: try! archive.floats("adam_v"))
         trainer.resume(at: state.position, imagesTrained: state.imagesTrained, secondsTraining: state.secondsTraining)
     }

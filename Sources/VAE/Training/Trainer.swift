@@ -103,7 +103,7 @@ public final class Trainer: @unchecked Sendable {
                 let k = position.batch
                 drawBatch(epoch: epoch, batch: k, images: order[(k * b)..<((k + 1) * b)])
                 optimizer.learningRate = options.learningRate(atEpochFraction: Double(epoch) + Double(k) / Double(batches))
-                let (rec, kl) = network.lossAndGradients(batch.pointer, rows: b, workspace: workspace,
+                let (rec, kl) = network.lossAndGradients(batch.view, rows: b, workspace: workspace,
                                                          into: optimizer.beginStep(for: network))
                 epochLoss += rec + kl
                 epochBatches += 1
@@ -137,14 +137,15 @@ public final class Trainer: @unchecked Sendable {
         let d = network.architecture.inputSize, z = network.architecture.latentSize
         let first = images.startIndex, seed = options.seed
         let stream = UInt64(epoch) << 44 | UInt64(k) << 20
-        let out = UnsafeSendable(batch.pointer), noise = UnsafeSendable(workspace.noise.pointer)
+        let out = batch.view, noise = workspace.noise.view
         train.pixels.withUnsafeBufferPointer { px in
-            let pixels = UnsafeSendable(px.baseAddress!)
+            let pixels = UnsafeSendable(px)
             Parallel.forEachShard(network.shards(rows: images.count)) { _, rows in
                 for i in rows {
                     var rng = RandomStream(seed: seed, stream: stream | UInt64(i))
-                    binarizer.binarize(pixels.value + images[first + i] * d, count: d, into: out.value + i * d, rng: &rng)
-                    rng.fillGaussian(noise.value + i * z, count: z)
+                    let image = UnsafeBufferPointer(rebasing: pixels.value[(images[first + i] * d)..<((images[first + i] + 1) * d)])
+                    binarizer.binarize(image, count: d, into: out + i * d, rng: &rng)
+                    rng.fillGaussian(noise + i * z, count: z)
                 }
             }
         }

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""An independent reader of vaedyn model files, written from docs/model-format.md alone:
+it checks the file's layout and CRC, decodes the description, unpacks the weights, checks
+the relations the page states between concepts and projection, and runs the network's
+forward pass on stored exemplars, comparing it with what `vaedyn dynamics` measures on the
+same exemplars. Prints one line per check and 'N passed, N failed'; exits 1 on a failure.
+
+usage: read_vaem.py MODEL_FILE [VAEDYN_BINARY]
+       (the binary defaults to .build/release/vaedyn in the repository, as `make` builds it)
+"""
+import base64, binascii, json, os, struct, subprocess, sys, zlib
+
+import numpy as np
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+MODEL = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "models", "mnist-default.vaem")
+BINARY = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, ".build", "release", "vaedyn")
+MAGIC = bytes([0x56, 0x41, 0x45, 0x4D, 0x0D, 0x0A, 0x1A, 0x0A])
+# How many exemplars the forward pass is compared on (one of each of the first classes).
+COMPARED = 3
+
+passed, failed = 0, 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}{': ' + detail if detail else ''}")
+    return ok
+
+
+class Refused(Exception):
+    pass
+
+
+def read(data):
+    """The file's header, description and tensors, or Refused with the reason."""
+    if len(data) < 20 or data[:8] != MAGIC:
+        raise Refused("wrong magic bytes")
+    version, n = struct.unpack_from("<II", data, 8)
+    if version != 1:
+        raise Refused(f"format version {version}")
+    if len(data) < 16 + n + 4:
+        raise Refused("truncated header")
+    header = json.loads(data[16:16 + n].decode("utf-8"))
+    base, length = 16 + n, header["dataLength"]
+    if not isinstance(length, int) or length < 0 or len(data) != base + length + 4:
+        raise Refused(f"file is {len(data)} bytes, header implies {base + length + 4}")
+    stored = struct.unpack_from("<I", data, base + length)[0]
+    computed = zlib.crc32(data[:base + length]) & 0xFFFFFFFF
+    if stored != computed:
+        raise Refused(f"CRC-32 0x{stored:08x} stored, 0x{computed:08x} computed")
+    if header["kind"] != "vaedyn-model":
+        raise Refused(f"kind {header['kind']}")
+    description = json.loads(base64.b64decode(header["metadata"], validate=True).decode("utf-8"))
+    tensors = {}
+    for e in header["tensors"]:
+        name, shape = e["name"], e["shape"]
+        if name in tensors:
+            raise Refused(f"tensor {name} listed twice")
+        width = {"float32": 4, "uint8": 1}[e["dtype"]]
+        count = 1
+        for dim in shape:
+            if dim < 0:
+                raise Refused(f"tensor {name}: negative dimension")
+            count *= dim  # Python integers do not overflow
+        if e["length"] != count * width:
+            raise Refused(f"tensor {name}: length {e['length']} for shape {shape}")
+        if not (0 <= e["offset"] and e["offset"] + e["length"] <= length):
+            raise Refused(f"tensor {name} lies outside the data")
+        start = base + e["offset"]
+        dtype = "<f4" if e["dtype"] == "float32" else "u1"
+        tensors[name] = np.frombuffer(data, dtype=dtype, count=count, offset=start).reshape(shape)
+    return header, description, tensors
+
+
+def blocks(d, h, z):
+    """(name, rows, columns) of the eight weight blocks, in file order; columns 0 for a bias."""
+    return [("W1", d, h), ("b1", h, 0), ("W2", h, 2 * z), ("b2", 2 * z, 0),
+            ("W3", z, h), ("b3", h, 0), ("W4", h, d), ("b4", d, 0)]
+
+
+def unpack(flat, d, h, z):
+    """The weights by name, and the padding floats, from the flat tensor."""
+    weights, padding, offset = {}, [], 0
+    for name, rows, columns in blocks(d, h, z):
+        size = rows * columns if columns else rows
+        block = flat[offset:offset + size].astype(np.float64)
+        weights[name] = block.reshape(rows, columns) if columns else block
+        padded = (size + 15) // 16 * 16
+        padding.append(flat[offset + size:offset + padded])
+        offset += padded
+    return weights, np.concatenate(padding), offset
+
+
+def encoder_mean(w, x, z):
+    h1 = np.tanh(x @ w["W1"] + w["b1"])
+    return (h1 @ w["W2"] + w["b2"])[..., :z]
+
+
+def decoder_probabilities(w, latent):
+    h3 = np.tanh(latent @ w["W3"] + w["b3"])
+    return 1 / (1 + np.exp(-(h3 @ w["W4"] + w["b4"])))
+
+
+def close(a, b, absolute, relative=0.0):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= absolute + relative * np.abs(b)))
+
+
+def worst(a, b):
+    return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
+
+
+def main():
+    data = open(MODEL, "rb").read()
+
+    # The reader itself: the CRC the page names, and damage it must see.
+    check("CRC-32 is the one the page names (check value of '123456789')", zlib.crc32(b"123456789") == 0xCBF43926)
+    damaged = bytearray(data)
+    damaged[len(data) // 2] ^= 0x01
+    try:
+        read(bytes(damaged))
+        check("a copy with one flipped bit is refused", False, "it was read")
+    except Refused as e:
+        check("a copy with one flipped bit is refused", "CRC-32" in str(e), str(e))
+
+    try:
+        header, description, tensors = read(data)
+    except (Refused, KeyError, ValueError, binascii.Error) as e:
+        check("the file reads", False, f"{type(e).__name__}: {e}")
+        return
+    check("magic, version 1, sizes and CRC-32 as the page describes", True)
+    check("header keys", set(header) == {"kind", "metadata", "tensors", "dataLength"}, str(sorted(header)))
+    offsets = [e["offset"] for e in header["tensors"]]
+    check("tensor offsets are multiples of 64 from the start of the data", all(o % 64 == 0 for o in offsets), str(offsets))
+
+    a = description["architecture"]
+    d, h, z = a["inputSize"], a["hiddenSize"], a["latentSize"]
+    concepts, exemplars, classes = description["concepts"], description["exemplars"], description["classNames"]
+    print(f"     model '{description['id']}': {d}-{h}-{z}, {len(classes)} classes, {len(concepts)} concepts, {len(exemplars)} exemplars")
+
+    weights, padding, count = unpack(tensors["parameters"], d, h, z)
+    check("parameters has the shape of the documented block layout", tensors["parameters"].shape == (count,),
+          f"{tensors['parameters'].shape} against {count}")
+    check("padding floats are 0", bool(np.all(padding == 0)), f"{np.count_nonzero(padding)} are not")
+    shapes = {"concepts": (len(concepts), z), "exemplars": (len(exemplars), d), "projection_mean": (z,)}
+    for name, shape in shapes.items():
+        check(f"{name} has shape {list(shape)}", tensors[name].shape == shape, str(tensors[name].shape))
+    axes = tensors["projection_axes"].astype(np.float64)
+    check("projection_axes is K x Z", axes.ndim == 2 and axes.shape[1] == z, str(axes.shape))
+    for name in ("parameters", "concepts", "projection_mean", "projection_axes"):
+        check(f"{name} is finite", bool(np.all(np.isfinite(tensors[name]))))
+
+    # The description's structure.
+    ids = [c["id"] for c in concepts]
+    check("concept ids are unique and not 'self'", len(set(ids)) == len(ids) and "self" not in ids)
+    roots = [c for c in concepts if "parent" not in c]
+    check("one root concept, every parent a concept", len(roots) == 1 and all(c.get("parent") in ids for c in concepts if "parent" in c))
+    class_rows = [i for i, c in enumerate(concepts) if c["level"] == "class"]
+    check("a class concept per class, labelled with its name", [concepts[i]["label"] for i in class_rows] == classes)
+    labels = [e["label"] for e in exemplars]
+    check("exemplars are classes, class by class", all(0 <= l < len(classes) for l in labels) and labels == sorted(labels))
+    per_class = [[e["testIndex"] for e in exemplars if e["label"] == c] for c in range(len(classes))]
+    check("exemplars are the first test images of each class (increasing test index)", all(t == sorted(t) for t in per_class))
+    check("projectionVariance has a fraction per axis", len(description["projectionVariance"]) == len(axes)
+          and all(0 < f <= 1 for f in description["projectionVariance"]) and sum(description["projectionVariance"]) <= 1)
+
+    # The relations the page states.
+    vectors = tensors["concepts"].astype(np.float64)
+    class_vectors = vectors[class_rows]
+    root = ids.index(roots[0]["id"])
+    check("the 'all' concept is the unweighted mean of the class concepts", close(vectors[root], class_vectors.mean(axis=0), 1e-6),
+          f"worst {worst(vectors[root], class_vectors.mean(axis=0)):.2e}")
+    counts = np.array([concepts[i]["count"] for i in class_rows], dtype=np.float64)
+    weighted = (class_vectors * counts[:, None]).sum(axis=0) / counts.sum()
+    check("projection_mean is the count-weighted mean of the class concepts", close(tensors["projection_mean"], weighted, 1e-6),
+          f"worst {worst(tensors['projection_mean'], weighted):.2e}")
+    if description["dataset"] == "mnist":
+        check("class counts add up to MNIST's 60000 training images", counts.sum() == 60000, str(counts.sum()))
+    check("projection axes are orthonormal", close(axes @ axes.T, np.eye(len(axes)), 1e-5), str(axes @ axes.T))
+    check("each axis's largest-magnitude component is positive", all(axis[np.argmax(np.abs(axis))] > 0 for axis in axes))
+
+    # The forward pass against vaedyn's own measurements on the same exemplars.
+    if not os.access(BINARY, os.X_OK):
+        check("vaedyn binary to compare with", False, f"none at {BINARY}: build it (make build) or pass one")
+        return
+    for c in range(min(COMPARED, len(classes))):
+        if not per_class[c]:
+            continue
+        row = labels.index(c)  # the class's first exemplar
+        x0 = tensors["exemplars"][row].astype(np.float64) / 255
+        mu0 = encoder_mean(weights, x0, z)
+        x1 = decoder_probabilities(weights, mu0)
+        mu1 = encoder_mean(weights, x1, z)
+        # Grey levels (no binarisation), no noise, means instead of draws: step 0 measures
+        # mu(x0), step 1 takes x(1) = sigmoid(decoder(mu(x0))) and measures mu(x(1)).
+        command = [BINARY, "dynamics", "--model", MODEL, "--digit", str(c), "--index", "0", "--steps", "1", "--trials", "1",
+                   "--no-binarize", "--noise", "replace:0", "--x", "mean", "--z", "mean", "--mean-image", "--projection"]
+        run = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        if not check(f"vaedyn dynamics runs on exemplar {row} (class {c})", run.returncode == 0, run.stderr.strip()[-500:]):
+            continue
+        records = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
+        start = records[0]
+        steps = {r["t"]: r for r in records if r["type"] == "step"}
+        references = [r["id"] for r in start["references"]]
+        check(f"class {c}: vaedyn's references are the file's concepts in row order, then self", references == ids + ["self"], str(references))
+        for t, mu in ((0, mu0), (1, mu1)):
+            expected = list(np.linalg.norm(vectors - mu, axis=1)) + [float(np.linalg.norm(mu - mu0))]
+            got = steps[t]["distance"]
+            check(f"class {c}, t = {t}: distances of the encoder mean to every concept agree with vaedyn",
+                  close(got, expected, 1e-3, 1e-4), f"worst {worst(got, expected):.2e}")
+            projected = (mu - tensors["projection_mean"]) @ axes[:2].T
+            got = steps[t]["projection"]["mean"]
+            check(f"class {c}, t = {t}: projection on the stored axes agrees with vaedyn", close(got, projected, 1e-3, 1e-4),
+                  f"worst {worst(got, projected):.2e}")
+        check(f"class {c}: x(0) is the exemplar's grey levels", close(steps[0]["meanImage"], x0, 1e-6))
+        check(f"class {c}, t = 1: the decoder's pixel probabilities agree with vaedyn", close(steps[1]["meanImage"], x1, 1e-4),
+              f"worst {worst(steps[1]['meanImage'], x1):.2e}")
+
+
+main()
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
