@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "HTTP", "Dynamics", "VAE", "Imaging",
+                "HTTP", "Dynamics", "VAE", "Imaging", "CMalloc",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -34,6 +34,8 @@ final class Connection: @unchecked Sendable {
     /// Queued response bytes beyond which no more requests are parsed or stream bytes
     /// pulled until the client catches up.
     private static let outboundHighWater = 256 * 1024
+    /// Body bytes reserved when a request announces its length; beyond it the buffer grows.
+    private static let initialBodyCapacity = 64 * 1024
 
     let queue: DispatchQueue
     private let descriptor: Int32
@@ -259,7 +261,9 @@ final class Connection: @unchecked Sendable {
         case .head(let head)?:
             self.head = head
             body = []
-            if case .length(let length) = head.framing { body.reserveCapacity(length) }
+            // The announced length is only a claim: the buffer grows as bytes arrive, so that
+            // a client announcing the limit and sending nothing holds next to nothing.
+            if case .length(let length) = head.framing { body.reserveCapacity(min(length, Self.initialBodyCapacity)) }
             if head.framing != .none && head.framing != .length(0) {
                 bodyCompleteBy = .now() + .nanoseconds(configuration.bodyTotalTimeout.nanoseconds)
                 armBodyDeadline()
@@ -319,6 +323,9 @@ final class Connection: @unchecked Sendable {
         // which must starve neither Dispatch's pool nor the cooperative one.
         let launch: @Sendable () -> Void = {
             let thread = Thread {
+                // Named from inside: on Linux only the current thread's name reaches the
+                // kernel, where tools (and a test) count stream threads by it.
+                Thread.current.name = "http-stream"
                 do {
                     try producer(writer)
                     writer.finish(failed: false)
@@ -328,7 +335,6 @@ final class Connection: @unchecked Sendable {
                     writer.finish(failed: true)
                 }
             }
-            thread.name = "http-stream"
             thread.start()
         }
         if let admission = response.admission {

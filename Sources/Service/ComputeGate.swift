@@ -8,7 +8,7 @@ import Synchronization
 /// A waiting request holds a ticket and nothing else: no thread and no buffers. When a
 /// running computation ends, the oldest waiting ticket is woken by its `start` callback,
 /// which is where the computation's thread begins and its buffers are made.
-final class ComputeGate: Sendable {
+package final class ComputeGate: Sendable {
     private struct State {
         var running = 0
         /// Waiting tickets in arrival order, with what starts each.
@@ -21,16 +21,16 @@ final class ComputeGate: Sendable {
     private let state = Mutex(State())
     private let metrics: ServiceMetrics
 
-    init(limits: ComputeLimits, metrics: ServiceMetrics) {
+    package init(limits: ComputeLimits, metrics: ServiceMetrics) {
         self.limits = limits
         self.metrics = metrics
     }
 
-    var running: Int { state.withLock { $0.running } }
-    var waiting: Int { state.withLock { $0.waiting } }
+    package var running: Int { state.withLock { $0.running } }
+    package var waiting: Int { state.withLock { $0.waiting } }
 
     /// Reserves a place (running or queued) or throws 503.
-    func admit() throws -> Ticket {
+    package func admit() throws -> Ticket {
         let admitted = state.withLock { s -> Bool in
             guard s.running + s.waiting < limits.maxConcurrent + limits.queueLength else { return false }
             s.waiting += 1
@@ -100,7 +100,7 @@ final class ComputeGate: Sendable {
     /// A reserved place. `whenRunning` queues it for a slot; the place is given back when
     /// the ticket is finished or dropped, whichever comes first, so a response that never
     /// starts cannot leak a slot.
-    final class Ticket: Sendable {
+    package final class Ticket: Sendable {
         enum Phase { case reserved, queued, running, done }
 
         let gate: ComputeGate
@@ -110,7 +110,7 @@ final class ComputeGate: Sendable {
 
         /// Calls `start` once a slot is this ticket's: at once, or when one frees up.
         /// Nothing is called if the ticket is finished first.
-        func whenRunning(_ start: @escaping @Sendable () -> Void) {
+        package func whenRunning(_ start: @escaping @Sendable () -> Void) {
             let queued = phase.withLock { p -> Bool in
                 guard p == .reserved else { return false }
                 p = .queued
@@ -131,7 +131,7 @@ final class ComputeGate: Sendable {
         /// Ends the ticket if it is still waiting; true if it was (it will never run). A
         /// running ticket is left to finish with its computation, which keeps its slot
         /// until it has stopped.
-        func withdraw() -> Bool {
+        package func withdraw() -> Bool {
             let was = phase.withLock { p -> Phase in
                 defer { if p == .reserved || p == .queued { p = .done } }
                 return p
@@ -145,7 +145,7 @@ final class ComputeGate: Sendable {
         }
 
         /// Ends the ticket: a running one frees its slot, a waiting one its place.
-        func finish() {
+        package func finish() {
             if withdraw() { return }
             let wasRunning = phase.withLock { p -> Bool in
                 defer { p = .done }

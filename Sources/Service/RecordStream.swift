@@ -1,3 +1,4 @@
+import CMalloc
 import Dynamics
 import Foundation
 import HTTP
@@ -44,7 +45,13 @@ struct RecordStream {
     func response(_ compute: @escaping @Sendable (_ isCancelled: () -> Bool, _ emit: (DynamicsRecord) -> Void) -> Void) -> HTTPResponse {
         let format = format, ticket = ticket, metrics = metrics, trials = trials, stepsPerPoint = stepsPerPoint
         var response = HTTPResponse(status: .ok, headers: ["Content-Type": format.contentType, "Cache-Control": "no-store"]) { writer in
-            defer { ticket.finish() }
+            defer {
+                ticket.finish()
+                // The run's buffers are mapped and unmapped on their own (see `vaedyn serve`);
+                // this gives back the free pages its records and the connections' buffers
+                // left in the arenas, so that resident memory returns to idle after a burst.
+                malloc_trim(0)
+            }
             var failed = false
             let isCancelled = { failed || writer.isCancelled || writer.isStopRequested }
             // A slot freed by the shutdown itself must not start new work.

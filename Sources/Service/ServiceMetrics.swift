@@ -4,7 +4,7 @@ import Prometheus
 
 /// The service's metrics, through swift-metrics into a Prometheus registry of its own (no
 /// global bootstrap, so tests can run several services in one process).
-final class ServiceMetrics: Sendable {
+package final class ServiceMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     let factory: PrometheusMetricsFactory
     let chainsRunning: Meter
@@ -12,7 +12,7 @@ final class ServiceMetrics: Sendable {
     let queueLength: Meter
     let refused: CoreMetrics.Counter
 
-    init() {
+    package init() {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500),
                                                    .seconds(1), .seconds(2), .seconds(5), .seconds(20), .seconds(60)]
@@ -31,5 +31,15 @@ final class ServiceMetrics: Sendable {
             .recordNanoseconds(Int64(seconds * 1e9))
     }
 
-    func render() -> String { registry.emitToString() }
+    /// The memory figures: resident now, and the bound `MemoryBound` sets.
+    func setMemory(_ bound: MemoryBound) {
+        Gauge(label: "vaedyn_memory_idle_bytes", factory: factory).record(bound.idleBytes)
+        Gauge(label: "vaedyn_memory_largest_run_bytes", factory: factory).record(bound.largestRunBytes)
+        Gauge(label: "vaedyn_memory_bound_bytes", factory: factory).record(bound.boundBytes)
+    }
+
+    func render() -> String {
+        Gauge(label: "vaedyn_resident_bytes", factory: factory).record(MemoryBound.residentBytes())
+        return registry.emitToString()
+    }
 }

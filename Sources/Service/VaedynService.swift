@@ -15,6 +15,8 @@ public final class VaedynService: Sendable {
     let documents: DocumentCache
     /// Decoded concept images and projections, computed once at start.
     let conceptImages: [[Float]]
+    /// The resident memory the settings allow (documented in docs/reliability.md).
+    let memory: MemoryBound
 
     /// Loads the model named in the settings; a missing, truncated or corrupted file is an
     /// error whose message names the file and the problem.
@@ -34,6 +36,8 @@ public final class VaedynService: Sendable {
         documents = DocumentCache(modelSHA256: file.sha256)
         gate = ComputeGate(limits: settings.limits, metrics: metrics)
         conceptImages = Self.decode(model.bundle.conceptVectors, network: model.network)
+        memory = MemoryBound(architecture: model.architecture, limits: settings.limits, idleBytes: MemoryBound.residentBytes())
+        metrics.setMemory(memory)
     }
 
     static func decode(_ vectors: [[Float]], network: Network) -> [[Float]] {

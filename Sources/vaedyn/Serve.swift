@@ -33,6 +33,11 @@ struct Serve: ParsableCommand {
         // minutes under load (docs/reliability.md). Two arenas keep it flat; the variable
         // still wins when set.
         if ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil { _ = mallopt(M_ARENA_MAX, 2) }
+        // A computation's buffers are megabytes each; past this size glibc maps them on their
+        // own and unmaps them when they are freed, so a burst of large runs gives its memory
+        // back. (Without a fixed threshold glibc raises it to 32 MB after the first frees and
+        // keeps such buffers in the arenas.)
+        if ProcessInfo.processInfo.environment["MALLOC_MMAP_THRESHOLD_"] == nil { _ = mallopt(M_MMAP_THRESHOLD, 1 << 20) }
         let service = try reporting("cannot start") { try VaedynService(settings: settings) }
         let server = service.makeServer()
         let signals = [SIGINT, SIGTERM].map { number in

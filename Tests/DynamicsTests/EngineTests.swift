@@ -89,28 +89,42 @@ final class EngineTests: XCTestCase {
         }
         let step = try XCTUnwrap(JSONSerialization.jsonObject(with: records[1].jsonLine()) as? [String: Any])
         XCTAssertEqual(Set(step.keys), ["type", "model", "t", "distance", "standardError", "nearest", "classShares"])
-        for case .step(let s) in records {
+        let steps = TestModels.steps(records)
+        for s in steps {
             XCTAssertEqual(s.distance.count, 12)
             XCTAssertEqual(s.classShares.reduce(0, +), 1, accuracy: 1e-5)
-            // The summary's minima are the minima of the step records.
-            for r in 0..<12 { XCTAssertGreaterThanOrEqual(s.distance[r], summary.minimum![r]) }
+        }
+        // The summary's minima are the minima of the step records (the window is every
+        // step here), reached at the first step that has them.
+        let minimum = try XCTUnwrap(summary.minimum), minimumStep = try XCTUnwrap(summary.minimumStep)
+        for r in 0..<12 {
+            let lowest = steps.map { $0.distance[r] }.min()!
+            XCTAssertEqual(minimum[r], lowest, "reference \(r)")
+            XCTAssertEqual(minimumStep[r], steps.first { $0.distance[r] == lowest }!.t, "reference \(r)")
         }
     }
 
     func testBadRequestsAreErrors() throws {
         let model = try TestModels.synthetic()
         let input = try DynamicsInput.exemplar(of: model, label: 0, index: 0)
-        var cases: [(String, DynamicsParameters)] = []
-        var p = parameters(trials: 0, steps: 5); cases.append(("no trials", p))
-        p = parameters(trials: 5, steps: 0); cases.append(("no steps", p))
-        p = parameters(trials: 5, steps: 5); p.window = try StepWindow(from: 2, to: 9); cases.append(("window past the end", p))
-        p = parameters(trials: 5, steps: 5); p.binarize = false; p.noise = try NoiseModel(kind: .flip, ratio: 0.1); cases.append(("flip on grey", p))
-        p = parameters(trials: 5, steps: 5); p.memory = true; cases.append(("memory without a bank", p))
-        for (name, p) in cases { XCTAssertThrowsError(try DynamicsRun(model: model, input: input, parameters: p), name) }
-        XCTAssertThrowsError(try DynamicsInput.exemplar(of: model, label: 4, index: 2), "the synthetic model stores two exemplars a class")
+        // Each case with a word its message must contain: the error says which rule broke.
+        var cases: [(String, DynamicsParameters, String)] = []
+        var p = parameters(trials: 0, steps: 5); cases.append(("no trials", p, "trials must be"))
+        p = parameters(trials: 5, steps: 0); cases.append(("no steps", p, "steps must be"))
+        p = parameters(trials: 5, steps: 5); p.window = try StepWindow(from: 2, to: 9); cases.append(("window past the end", p, "ends after the last step"))
+        p = parameters(trials: 5, steps: 5); p.binarize = false; p.noise = try NoiseModel(kind: .flip, ratio: 0.1); cases.append(("flip on grey", p, "flip noise"))
+        p = parameters(trials: 5, steps: 5); p.memory = true; cases.append(("memory without a bank", p, "memory bank"))
+        func expect(_ name: String, _ words: String, _ body: () throws -> Void) {
+            XCTAssertThrowsError(try body(), name) { error in
+                XCTAssertTrue(error is DynamicsError, "\(name): \(type(of: error))")
+                XCTAssertTrue("\(error)".contains(words), "\(name): '\(error)' does not say '\(words)'")
+            }
+        }
+        for (name, p, words) in cases { expect(name, words) { _ = try DynamicsRun(model: model, input: input, parameters: p) } }
+        expect("a third exemplar", "exemplar") { _ = try DynamicsInput.exemplar(of: model, label: 4, index: 2) }
         let wrongSize = DynamicsInput(pixels: [0, 1], label: nil, info: InputInfo(source: "image", label: nil))
-        XCTAssertThrowsError(try DynamicsRun(model: model, input: wrongSize, parameters: parameters(trials: 2, steps: 2)))
-        XCTAssertThrowsError(try SweepRun(model: model, inputs: [input], ratios: [], parameters: parameters(trials: 2, steps: 2)))
+        expect("two pixels", "pixels") { _ = try DynamicsRun(model: model, input: wrongSize, parameters: parameters(trials: 2, steps: 2)) }
+        expect("no ratios", "noise ratio") { _ = try SweepRun(model: model, inputs: [input], ratios: [], parameters: parameters(trials: 2, steps: 2)) }
     }
 
     func testSweepCountsStagesAndChanges() throws {

@@ -6,7 +6,7 @@ errors, limits (503 with Retry-After), a client that leaves mid-stream (visible 
 
 usage: test_service.py VAEDYN_BINARY MODEL_FILE
 """
-import http.client, json, os, socket, subprocess, sys, tempfile, threading, time
+import http.client, json, os, re, socket, subprocess, sys, tempfile, threading, time
 
 import jsonschema
 
@@ -281,6 +281,52 @@ def busy_server_answers_503_with_retry_after():
         assert json.loads(raw)["error"]["code"] == "overloaded"
         status, _, _ = busy.request("GET", "/healthz")
         assert status == 200
+    finally:
+        busy.stop()
+
+
+@test
+def a_queued_request_holds_no_thread_and_metrics_count_what_was_answered():
+    busy = Server({"limits": {"maxConcurrent": 1, "queueLength": 2}})
+    try:
+        def post():
+            s = socket.create_connection(("127.0.0.1", busy.port))
+            body = json.dumps({"image": {"exemplar": {"digit": 6}}, "steps": 1000, "trials": 1000}).encode()
+            s.sendall(b"POST /dynamics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            return s
+        def threads():
+            """Stream threads (named so by the server): Dispatch's own pool grows as it likes."""
+            names = []
+            for task in os.listdir(f"/proc/{busy.process.pid}/task"):
+                try:
+                    with open(f"/proc/{busy.process.pid}/task/{task}/comm") as f:
+                        names.append(f.read().strip())
+                except OSError:
+                    pass
+            return names.count("http-stream")
+        running = post()
+        received = b""
+        while b'"type":"step"' not in received:
+            received += running.recv(65536)
+        before = threads()
+        queued = [post() for _ in range(2)]
+        deadline = time.time() + 10
+        while json.loads(busy.request("GET", "/healthz")[2])["computationsWaiting"] != 2 and time.time() < deadline:
+            time.sleep(0.05)
+        assert json.loads(busy.request("GET", "/healthz")[2])["computationsWaiting"] == 2
+        after = threads()
+        assert before == 1 and after == 1, f"stream threads: {before} with one running, {after} with two more queued"
+        for s in queued:
+            s.close()
+        while json.loads(busy.request("GET", "/healthz")[2])["computationsWaiting"] != 0 and time.time() < deadline:
+            time.sleep(0.05)
+        running.close()
+        while json.loads(busy.request("GET", "/healthz")[2])["computationsRunning"] != 0 and time.time() < deadline:
+            time.sleep(0.05)
+        text = busy.request("GET", "/metrics")[2].decode()
+        counts = {m.group(1): float(m.group(2)) for m in re.finditer(r'vaedyn_http_requests_total\{route="/dynamics",status="(\d+)"\} (\S+)', text)}
+        assert counts.get("499") == 2, f"the two clients that left while queued: {counts}"
+        assert counts.get("200") == 1, f"the one that streamed: {counts}"
     finally:
         busy.stop()
 

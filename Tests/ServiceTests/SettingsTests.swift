@@ -15,11 +15,39 @@ final class SettingsTests: XCTestCase {
         XCTAssertEqual(rows, SettingsLoader.documentedKeys.count, "config/README.md documents keys vaedyn does not read")
     }
 
+    /// The committed file's values are what a load gives: read from the file itself, not
+    /// the code's defaults (which equal them, so a file that was ignored would pass).
+    func testCommittedFileIsWhatLoads() async throws {
+        let url = Self.root.appendingPathComponent("config/vaedyn.json")
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: [String: Any]])
+        let loaded = try await SettingsLoader.load(file: url.path, environment: [:])
+        XCTAssertEqual(Int(loaded.server.port), json["server"]?["port"] as? Int)
+        XCTAssertEqual(loaded.server.host, json["server"]?["host"] as? String)
+        XCTAssertEqual(loaded.modelPath, json["model"]?["path"] as? String)
+        XCTAssertEqual(loaded.limits.maxSteps, json["limits"]?["maxSteps"] as? Int)
+        XCTAssertEqual(loaded.limits.maxTrials, json["limits"]?["maxTrials"] as? Int)
+        XCTAssertEqual(loaded.limits.queueLength, json["limits"]?["queueLength"] as? Int)
+    }
+
+    /// A file whose every value differs from the defaults: each one must take effect.
+    func testAFileOverridesTheDefaults() async throws {
+        let defaults = ServiceSettings()
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vaedyn-settings-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let port = Int(defaults.server.port) + 17, steps = defaults.limits.maxSteps / 2, queue = defaults.limits.queueLength + 3
+        try Data(#"{"server": {"port": \#(port)}, "model": {"path": "elsewhere.vaem"}, "limits": {"maxSteps": \#(steps), "queueLength": \#(queue)}}"#.utf8)
+            .write(to: url)
+        let loaded = try await SettingsLoader.load(file: url.path, environment: [:])
+        XCTAssertEqual(Int(loaded.server.port), port)
+        XCTAssertEqual(loaded.modelPath, "elsewhere.vaem")
+        XCTAssertEqual(loaded.limits.maxSteps, steps)
+        XCTAssertEqual(loaded.limits.queueLength, queue)
+        XCTAssertEqual(loaded.limits.maxTrials, defaults.limits.maxTrials, "a key the file leaves out keeps its default")
+    }
+
     func testCommittedFileLoadsAndLayersBelowEnvironmentAndFlags() async throws {
         let file = Self.root.appendingPathComponent("config/vaedyn.json").path
         let plain = try await SettingsLoader.load(file: file, environment: [:])
-        XCTAssertEqual(plain.server.port, 8080)
-        XCTAssertEqual(plain.limits.maxSteps, 1000)
         let env = try await SettingsLoader.load(file: file, environment: ["VAEDYN_SERVER_PORT": "9000", "VAEDYN_LIMITS_MAX_STEPS": "12"])
         XCTAssertEqual(env.server.port, 9000)
         XCTAssertEqual(env.limits.maxSteps, 12)

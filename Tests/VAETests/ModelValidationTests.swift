@@ -35,15 +35,16 @@ final class ModelValidationTests: XCTestCase {
     }
 
     /// The description of the sample model, as a JSON object.
-    static func modelDescription(classNames: [String] = ["a", "b"], exemplarLabels: [Int] = [1],
-                            conceptIDs: [String] = ["class-0", "all"], inputSize: Int = d, hiddenSize: Int = h) -> [String: Any] {
+    static func modelDescription(classNames: [String] = ["class-0", "b"], exemplarLabels: [Int] = [1],
+                            conceptIDs: [String] = ["class-0", "all"], conceptLabels: [String]? = nil,
+                            inputSize: Int = d, hiddenSize: Int = h) -> [String: Any] {
         [
             "id": "hand-made", "dataset": "test",
             "architecture": ["inputSize": inputSize, "hiddenSize": hiddenSize, "latentSize": z],
             "classNames": classNames,
             "concepts": conceptIDs.enumerated().map { i, id in
                 let root = i == conceptIDs.count - 1
-                var concept: [String: Any] = ["id": id, "label": id, "level": root ? "all" : "class", "count": 1]
+                var concept: [String: Any] = ["id": id, "label": conceptLabels?[i] ?? id, "level": root ? "all" : "class", "count": 1]
                 if !root { concept["parent"] = conceptIDs.last! }
                 return concept
             },
@@ -216,6 +217,8 @@ final class ModelValidationTests: XCTestCase {
         assertRefused(try Self.file(axes), ["tensor 'projection_axes'", "[3, 2]"])
         let dtype = Self.replacing("concepts", in: Self.tensors()) { $0.dtype = "uint8"; $0.shape = [2, 12] }
         assertRefused(try Self.file(dtype), ["tensor 'concepts'", "uint8", "expected float32"])
+        let matrix = Self.replacing("parameters", in: Self.tensors()) { $0.shape = [Self.weightCount / 16, 16] }
+        assertRefused(try Self.file(matrix), ["tensor 'parameters'", "[\(Self.weightCount / 16), 16]", "not a float32 vector"])
     }
 
     func testMissingTensorIsRefusedByName() throws {
@@ -238,6 +241,11 @@ final class ModelValidationTests: XCTestCase {
         assertRefused(try Self.file(Self.tensors(), description: Self.modelDescription(exemplarLabels: [2])), ["exemplar 0", "label 2"])
         assertRefused(try Self.file(Self.tensors(), description: Self.modelDescription(exemplarLabels: [-1])), ["exemplar 0", "label -1"])
         assertRefused(try Self.file(Self.tensors(), description: Self.modelDescription(conceptIDs: ["all", "all"])), ["concept id 'all'", "twice"])
+        // The sample's class concept is labelled with its id, "class-0": a class name only if one is.
+        assertRefused(try Self.file(Self.tensors(), description: Self.modelDescription(classNames: ["x", "y"])),
+                      ["class concept 'class-0'", "not one of the class names"])
+        let twoOfOne = Self.modelDescription(conceptIDs: ["class-0", "class-1", "all"], conceptLabels: ["b", "b", "all"])
+        assertRefused(try Self.file(Self.tensors(concepts: 3), description: twoOfOne), ["class concept 'class-1'", "label 'b' of another"])
     }
 
     // MARK: The writer keeps to what the reader accepts

@@ -82,9 +82,12 @@ public struct ModelBundle: Sendable {
         let entry = try archive.entry("parameters")
         let d = a.inputSize, h = a.hiddenSize, z = a.latentSize
         let unpadded = d * h + h + h * 2 * z + 2 * z + z * h + h + h * d + d
-        guard entry.dtype == .float32, entry.shape.count == 1, entry.shape[0] >= unpadded else {
-            throw ArchiveError.malformed("tensor 'parameters' is \(entry.dtype.rawValue) of shape \(entry.shape), too small "
-                                         + "for architecture \(a) (\(unpadded) weights before padding)")
+        guard entry.dtype == .float32, entry.shape.count == 1 else {
+            throw ArchiveError.malformed("tensor 'parameters' is \(entry.dtype.rawValue) of shape \(entry.shape), not a float32 vector")
+        }
+        guard entry.shape[0] >= unpadded else {
+            throw ArchiveError.malformed("tensor 'parameters' has shape \(entry.shape), too small for architecture \(a) "
+                                         + "(\(unpadded) weights before padding)")
         }
         let parameters = Parameters(a)
         let flat = try archive.floats("parameters", shape: [parameters.count])
@@ -114,7 +117,8 @@ public struct ModelBundle: Sendable {
 
     /// Checks what the engine and the service trust without looking: every row of the right
     /// size, every float finite (a NaN weight or concept would turn every distance into NaN),
-    /// at least one class, exemplar labels that are classes, concept ids that are unique.
+    /// at least one class, exemplar labels that are classes, concept ids that are unique,
+    /// class concepts labelled with distinct class names.
     /// Throws `ArchiveError.malformed` naming the tensor (and the place in it) or the field.
     public func validate() throws {
         let a = architecture
@@ -129,6 +133,16 @@ public struct ModelBundle: Sendable {
         var ids = Set<String>()
         for c in description.concepts where !ids.insert(c.id).inserted {
             throw ArchiveError.malformed("concept id '\(c.id)' is used twice")
+        }
+        // A class concept stands for one class, found by its label: at most one per class.
+        var classLabels = Set<String>()
+        for c in description.concepts where c.level == "class" {
+            guard description.classNames.contains(c.label) else {
+                throw ArchiveError.malformed("class concept '\(c.id)' has the label '\(c.label)', which is not one of the class names")
+            }
+            guard classLabels.insert(c.label).inserted else {
+                throw ArchiveError.malformed("class concept '\(c.id)' has the label '\(c.label)' of another class concept")
+            }
         }
         guard conceptVectors.count == description.concepts.count, conceptVectors.allSatisfy({ $0.count == z }) else {
             throw ArchiveError.malformed("tensor 'concepts' must have \(description.concepts.count) rows (one per concept) of \(z) floats")

@@ -1,0 +1,37 @@
+import Dynamics
+import Foundation
+import VAE
+
+/// The resident memory the service can reach, as a formula of its settings:
+/// idle + maxConcurrent x the working set of the largest run the limits admit.
+///
+/// A waiting request holds only its decoded parameters (the chains' buffers are made when
+/// its computation starts), so the queue adds nothing that scales with its length. The
+/// largest run has max(maxTrials, SweepRun.batchRows) rows: a dynamics run has one per
+/// trial, a sweep batches several ratios up to `batchRows` chains. What the formula leaves
+/// out is small beside it or bounded elsewhere: step records (a few KB each; a
+/// `?stream=false` document holds all of a run's, up to maxSteps of them), and the
+/// per-connection stream buffer (`server.streamBufferLimit`).
+struct MemoryBound: Sendable {
+    /// Resident bytes when the service had loaded its model and built its documents.
+    let idleBytes: Int
+    /// Bytes of the chains' buffers of the largest admissible run.
+    let largestRunBytes: Int
+    let maxConcurrent: Int
+
+    init(architecture: Architecture, limits: ComputeLimits, idleBytes: Int) {
+        self.idleBytes = idleBytes
+        maxConcurrent = limits.maxConcurrent
+        largestRunBytes = DynamicsRun.workingSetBytes(architecture: architecture, trials: max(limits.maxTrials, SweepRun.batchRows))
+    }
+
+    var boundBytes: Int { idleBytes + maxConcurrent * largestRunBytes }
+
+    /// This process's resident set, from /proc (0 where there is none).
+    static func residentBytes() -> Int {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = statm.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
