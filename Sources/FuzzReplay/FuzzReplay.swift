@@ -13,7 +13,12 @@ public enum FuzzReplay {
         var count = 0
         for path in paths {
             let url = URL(fileURLWithPath: path)
-            let files = (try? FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)) ?? [url]
+            // On Linux listing a plain file gives no entries rather than an error.
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+            }
+            let files = isFolder.boolValue ? try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil) : [url]
             for file in files {
                 check(Array(try Data(contentsOf: file)))
                 count += 1

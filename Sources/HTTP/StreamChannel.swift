@@ -21,11 +21,38 @@ final class StreamChannel: @unchecked Sendable {
     private var finished = false
     private var failed = false
     private var failure: HTTPError?
-    private var cancelled = false
-    private var stopRequested = false
+    private var cancellation = Event()
+    private var stop = Event()
     private var wakeScheduled = false
-    private var cancelHandlers: [@Sendable () -> Void] = []
-    private var stopHandlers: [@Sendable () -> Void] = []
+
+    /// Something that happens once and runs its handlers then (or at once, after).
+    private struct Event {
+        private(set) var happened = false
+        private var handlers: [@Sendable () -> Void] = []
+
+        /// Keeps `handler` for later; false if the event has happened (run it now).
+        mutating func add(_ handler: @escaping @Sendable () -> Void) -> Bool {
+            guard !happened else { return false }
+            handlers.append(handler)
+            return true
+        }
+
+        /// Marks the event; returns the handlers to run, once.
+        mutating func happen() -> [@Sendable () -> Void] {
+            guard !happened else { return [] }
+            happened = true
+            defer { handlers = [] }
+            return handlers
+        }
+    }
+
+    /// Adds a handler to `event` under the lock and runs it now if the event has happened.
+    private func on(_ event: ReferenceWritableKeyPath<StreamChannel, Event>, _ handler: @escaping @Sendable () -> Void) {
+        condition.lock()
+        let kept = self[keyPath: event].add(handler)
+        condition.unlock()
+        if !kept { handler() }
+    }
 
     /// `wake` asks the connection to pull; it is called at most once per pull.
     init(limit: Int, wake: @escaping @Sendable () -> Void) {
@@ -36,41 +63,30 @@ final class StreamChannel: @unchecked Sendable {
     var isCancelled: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return cancelled
+        return cancellation.happened
     }
 
     var isStopRequested: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return stopRequested
+        return stop.happened
     }
 
     /// The server is shutting down: the producer should end its body soon, properly.
     func requestStop() {
         condition.lock()
-        let handlers = stopRequested ? [] : stopHandlers
-        stopRequested = true
-        stopHandlers = []
+        let handlers = stop.happen()
         condition.unlock()
         for handler in handlers { handler() }
     }
 
     /// Runs `handler` once when the server asks the stream to stop (at once if it has).
-    func onStopRequested(_ handler: @escaping @Sendable () -> Void) {
-        condition.lock()
-        guard !stopRequested else {
-            condition.unlock()
-            handler()
-            return
-        }
-        stopHandlers.append(handler)
-        condition.unlock()
-    }
+    func onStopRequested(_ handler: @escaping @Sendable () -> Void) { on(\.stop, handler) }
 
     func push(_ bytes: [UInt8]) throws(CancellationError) {
         condition.lock()
-        while pending.count >= limit && !cancelled { condition.wait() }
-        guard !cancelled else {
+        while pending.count >= limit && !cancellation.happened { condition.wait() }
+        guard !cancellation.happened else {
             condition.unlock()
             throw CancellationError()
         }
@@ -92,27 +108,12 @@ final class StreamChannel: @unchecked Sendable {
         if shouldWake { wake() }
     }
 
-    func onCancel(_ handler: @escaping @Sendable () -> Void) {
-        condition.lock()
-        guard !cancelled else {
-            condition.unlock()
-            handler()
-            return
-        }
-        cancelHandlers.append(handler)
-        condition.unlock()
-    }
+    func onCancel(_ handler: @escaping @Sendable () -> Void) { on(\.cancellation, handler) }
 
     /// Called by the connection when the client is gone or the server gives up on it.
     func cancel() {
         condition.lock()
-        guard !cancelled else {
-            condition.unlock()
-            return
-        }
-        cancelled = true
-        let handlers = cancelHandlers
-        cancelHandlers = []
+        let handlers = cancellation.happen()
         condition.broadcast()
         condition.unlock()
         for handler in handlers { handler() }

@@ -73,7 +73,8 @@ enum OpenAPIDocument {
         "parameters": [{"name": "fields", "in": "query", "schema": {"type": "string"}, "description": "comma-separated subset of vector,image,projection"}],
         "responses": {
           "200": {"description": "the concepts", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Concepts"}}}},
-          "422": {"$ref": "#/components/responses/Error"}
+          "422": {"$ref": "#/components/responses/Error"},
+          "500": {"$ref": "#/components/responses/Error"}
         }
       }
     },
@@ -83,14 +84,18 @@ enum OpenAPIDocument {
         "parameters": [{"name": "digit", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
         "responses": {
           "200": {"description": "the exemplars", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exemplars"}}}},
-          "422": {"$ref": "#/components/responses/Error"}
+          "422": {"$ref": "#/components/responses/Error"},
+          "500": {"$ref": "#/components/responses/Error"}
         }
       }
     },
     "/model": {
       "get": {
         "summary": "Architecture, training record, metrics and file checksum",
-        "responses": {"200": {"description": "the model", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}}}
+        "responses": {
+          "200": {"description": "the model", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}},
+          "500": {"$ref": "#/components/responses/Error"}
+        }
       }
     },
     "/healthz": {
@@ -173,14 +178,15 @@ enum OpenAPIDocument {
       },
       "Record": {
         "type": "object", "required": ["type", "model"],
+        "description": "a number that is not finite is written as null",
         "properties": {
           "type": {"enum": ["start", "step", "point", "summary", "error"]},
           "model": {"type": "string"},
           "t": {"type": "integer"},
-          "distance": {"type": "array", "items": {"type": "number"}},
-          "standardError": {"type": "array", "items": {"type": "number"}},
+          "distance": {"type": "array", "items": {"type": ["number", "null"]}},
+          "standardError": {"type": "array", "items": {"type": ["number", "null"]}},
           "nearest": {"type": "string"},
-          "classShares": {"type": "array", "items": {"type": "number"}},
+          "classShares": {"type": "array", "items": {"type": ["number", "null"]}},
           "done": {"type": "boolean"},
           "message": {"type": "string"}
         }

@@ -97,14 +97,19 @@ struct Bench: ParsableCommand {
         let ws = Workspace(a, capacity: chains)
         let x = FloatBuffer(count: chains * a.inputSize)
         var streams = (0..<chains).map { RandomStream(seed: 3, stream: UInt64($0)) }
-        let exemplars = model.bundle.exemplarPixels
+        // A model may store no exemplars: the chains then start from blank images.
+        let stored = model.bundle.exemplarPixels
+        let exemplars = stored.isEmpty ? [[UInt8](repeating: 0, count: a.inputSize)] : stored
         for r in 0..<chains {
             exemplars[r % exemplars.count].withUnsafeBufferPointer {
                 Binarizer().binarize($0, count: a.inputSize, into: x.view + r * a.inputSize, rng: &streams[r])
             }
         }
         let step = GibbsStep()
-        let network = model.network
+        // The bare step: products of exactly `chains` rows, without the padding to whole row
+        // blocks that keeps an engine trial independent of its batch (the end-to-end
+        // dynamics figure has it).
+        let network = Network(parameters: model.bundle.parameters, frozen: true, rowInvariant: false)
         for _ in 0..<5 {
             step.recognise(network, x: x.view, rows: chains, workspace: ws, streams: &streams)
             step.generate(network, rows: chains, workspace: ws, into: x.view, streams: &streams)

@@ -108,13 +108,17 @@ struct ReproductionReport {
         return "**holds only in part** (\(counts.map(String.init).joined(separator: " and ")) of \(inputs))"
     }
 
+    /// The class-level concepts in file order: the order of the records' class shares,
+    /// which need not be the order of the class names.
+    var classConcepts: [ConceptInfo] { model.description.concepts.filter { $0.level == "class" } }
+
     func discussion(two: [Int], earlyTwo: [Int]) -> String {
         var s = "### Where our model departs from the paper's picture, and why\n\n"
         let sample = dynamics[.sample]!, mean = dynamics[.mean]!
         let own = sample.inputs.map { $0.ownShare[steps] ?? 0 }.reduce(0, +) / Float(inputs)
         let ownMean = mean.inputs.map { $0.ownShare[steps] ?? 0 }.reduce(0, +) / Float(inputs)
         let attractors = sample.finalShares.enumerated().sorted { $0.element > $1.element }.prefix(3)
-            .map { "\(model.description.classNames[$0.offset]) (\(f($0.element * 100, 0)) %)" }.joined(separator: ", ")
+            .map { "\(classConcepts[$0.offset].label) (\(f($0.element * 100, 0)) %)" }.joined(separator: ", ")
         s += "- **Class retention.** At t = \(steps), on average \(f(own * 100, 0)) % of the trials of an input are still nearest their own class concept "
         s += "with sampled x, \(f(ownMean * 100, 0)) % with decoder-mean x (\(f(sample.mean { $0.ownShare[1] ?? 0 } * 100, 0)) % and "
         s += "\(f(mean.mean { $0.ownShare[1] ?? 0 } * 100, 0)) % at t = 1). Pooled over all inputs, the classes holding most sampled-x trials at t = \(steps) are "

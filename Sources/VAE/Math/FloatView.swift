@@ -80,8 +80,11 @@ public struct FloatView: @unchecked Sendable {
 
     public var array: [Float] { Array(buffer) }
 
+    /// Copies `values` to the start of the view. A bulk copy, never in a hot loop, so its
+    /// extent is checked in every build.
     public func update(from values: [Float]) {
-        let p = pointer(values.count)
+        precondition(values.count <= count, "\(values.count) floats into a view of \(count)")
+        let p = start
         values.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: values.count) }
     }
 

@@ -14,16 +14,18 @@ public struct Network: Sendable {
     /// when they will not change.
     private let packedFirstLayer: FloatBuffer?
 
-    /// Whether each row's results must not depend on how many rows share its batch: true
-    /// for a frozen network, which serves chains (see `Matrix.multiplyRowInvariant`).
+    /// Whether each row's results must not depend on how many rows share its batch (see
+    /// `Matrix.multiplyRowInvariant`): chains need it, and pay for it with products padded
+    /// to whole row blocks.
     public let rowInvariant: Bool
 
     /// `frozen`: the parameters will not change while this network is used (a loaded model,
     /// not one in training), so the first layer's weights are laid out once for the sparse
-    /// product instead of block by block in every batch.
-    public init(parameters: Parameters, frozen: Bool = false) {
+    /// product instead of block by block in every batch. `rowInvariant` defaults to
+    /// `frozen`: a loaded model serves chains.
+    public init(parameters: Parameters, frozen: Bool = false, rowInvariant: Bool? = nil) {
         self.parameters = parameters
-        rowInvariant = frozen
+        self.rowInvariant = rowInvariant ?? frozen
         bands = GradientBand.bands(of: parameters)
         let a = parameters.architecture
         packedFirstLayer = frozen ? SparseRowSum.pack(parameters.w1, rows: a.inputSize, width: a.hiddenSize) : nil
