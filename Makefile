@@ -1,6 +1,9 @@
 # The two commands the README promises: `make run` and `make test`.
 # Tests build in release: the numeric kernels are SIMD code that debug builds run
 # 50-100x slower, and release shares one build folder with `make run`.
+# `make test` runs the XCTest suite twice: as built, then under AddressSanitizer with the
+# buffers' bounds checks (scripts/sanitize, its own build folder .build-asan); and every
+# command of the README's "Commands" section at a small size (scripts/test-commands).
 SWIFT ?= swift
 BIN := .build/release
 MODEL ?= models/mnist-default.vaem
@@ -19,12 +22,16 @@ run: build
 test: setup
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build --disable-swift-testing
+	scripts/sanitize address
 	scripts/fuzz http 200000
 	scripts/fuzz json 100000
 	scripts/fuzz image 200000
+	scripts/fuzz model 100000
+	python3 Tests/ModelFormat/read_vaem.py $(MODEL) $(BIN)/vaedyn
 	scripts/check-dockerfile
 	python3 Tests/Service/test_service.py $(BIN)/vaedyn $(MODEL)
 	python3 Tests/TLS/test_tls.py $(BIN)/vaedyn $(MODEL)
+	scripts/test-commands $(BIN)/vaedyn $(MODEL)
 	scripts/survive-load 10
 	scripts/survive-slow 8
 	scripts/contract-fuzz 50
@@ -42,4 +49,4 @@ data:
 	scripts/fetch-mnist
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan

@@ -16,7 +16,8 @@ final class Interrupt: @unchecked Sendable {
             s.setEventHandler { [self] in
                 if requested.exchange(true, ordering: .relaxed), sig == SIGINT {
                     FileHandle.standardError.write(Data("\ninterrupted again: exiting without saving\n".utf8))
-                    exit(130)
+                    // The main thread is still computing: exit() would tear OpenBLAS down under it.
+                    exitNow(130)
                 }
                 FileHandle.standardError.write(Data("\ninterrupt: stopping after this batch (Ctrl-C again to quit now)\n".utf8))
             }
@@ -26,4 +27,12 @@ final class Interrupt: @unchecked Sendable {
     }
 
     var isRequested: Bool { requested.load(ordering: .relaxed) }
+}
+
+/// Ends the process without running atexit handlers and library destructors, which are not
+/// safe while other threads still compute (OpenBLAS clears its kernel table in one; a BLAS
+/// call still running then dies of SIGSEGV). Buffered output is written first.
+func exitNow(_ code: Int32) -> Never {
+    fflush(nil)  // every output stream
+    _exit(code)
 }
