@@ -1,11 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// The `Date` header value, formatted once per second rather than once per response.
 final class DateCache: Sendable {
-    private let cached = Mutex<(second: Int, value: [UInt8])>((-1, []))
+    private let cached = Locked<(second: Int, value: [UInt8])>((-1, []))
 
     func current() -> [UInt8] {
         let now = Int(time(nil))

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// Small files recently served, so that a hot file costs one `stat` instead of resolving
 /// its real path, opening and reading it again.
@@ -38,7 +37,7 @@ final class FileCache: Sendable {
 
     static let maxEntries = 512
     static let maxFileSize = 256 * 1024
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
 
     func entry(for path: String) -> Entry? {
         guard let cached = entries.withLock({ $0[path] }) else { return nil }

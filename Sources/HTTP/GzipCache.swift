@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Compressed bodies of responses that carry a strong ETag, so that a file or document
 /// served again is not compressed again: gzip costs about 8 ms per 100 KB of JSON here, on
@@ -12,7 +11,7 @@ final class GzipCache: Sendable {
         var bytes = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// The compressed body cached under `key`, or `compress()`'s, then cached.
     func body(for key: String, compress: () -> [UInt8]?) -> [UInt8]? {

@@ -28,7 +28,7 @@ public final class HTTPServer: Sendable {
     let router: Router
     let dates = DateCache()
     let gzipCache = GzipCache()
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let stopped = DispatchGroup()
     /// Connection queues are spread over a few serial queues: a busy thread drains the events
     /// of many connections in one go instead of a thread being woken for each (measured: about

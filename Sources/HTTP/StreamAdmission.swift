@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The start of a streaming response whose producer must wait for something (a compute
 /// slot, say) without holding a thread while it waits.
@@ -10,11 +9,11 @@ import Synchronization
 /// left or the server is shutting down. Any method may be called from any thread.
 public final class StreamAdmission: Sendable {
     private let writer: ResponseWriter
-    private let launch: Mutex<(@Sendable () -> Void)?>
+    private let launch: Locked<(@Sendable () -> Void)?>
 
     init(writer: ResponseWriter, launch: @escaping @Sendable () -> Void) {
         self.writer = writer
-        self.launch = Mutex(launch)
+        self.launch = Locked(launch)
     }
 
     /// Takes the launch once; nil if `start` or `refuse` came first.

@@ -1,5 +1,4 @@
 import HTTP
-import Synchronization
 
 /// Admission control for computations: at most `maxConcurrent` run, at most `queueLength`
 /// wait; a request beyond both is refused at once with 503 and Retry-After, before any
@@ -18,7 +17,7 @@ package final class ComputeGate: Sendable {
     }
 
     let limits: ComputeLimits
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let metrics: ServiceMetrics
 
     package init(limits: ComputeLimits, metrics: ServiceMetrics) {
@@ -104,7 +103,7 @@ package final class ComputeGate: Sendable {
         enum Phase { case reserved, queued, running, done }
 
         let gate: ComputeGate
-        private let phase = Mutex(Phase.reserved)
+        private let phase = Locked(Phase.reserved)
 
         fileprivate init(gate: ComputeGate) { self.gate = gate }
 

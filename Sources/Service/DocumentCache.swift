@@ -1,5 +1,4 @@
 import HTTP
-import Synchronization
 
 /// The catalogue documents (/concepts, /exemplars, /model) depend only on the model and on
 /// a validated query, so each is encoded once and then served as bytes with a strong ETag,
@@ -9,7 +8,7 @@ import Synchronization
 final class DocumentCache: Sendable {
     /// Ties the tags to the model file: another model gives other tags.
     private let tagPrefix: String
-    private let bodies = Mutex<[String: [UInt8]]>([:])
+    private let bodies = Locked<[String: [UInt8]]>([:])
 
     init(modelSHA256: String) {
         tagPrefix = String(modelSHA256.prefix(16))

@@ -1,4 +1,4 @@
-import Synchronization
+import HTTP
 
 /// What a streaming response ended with, for /metrics: reported once, when the status the
 /// client was answered is known and the producer, if it started, has ended.
@@ -10,7 +10,7 @@ final class StreamOutcome: Sendable {
         var reported = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let report: @Sendable (Int) -> Void
 
     init(report: @escaping @Sendable (Int) -> Void) {
