@@ -337,12 +337,14 @@ final class Connection: @unchecked Sendable {
             }
             thread.start()
         }
+        // Before the start: a producer started during a shutdown sees the stop at once, and
+        // an admission handler refuses (its stop handler runs as soon as it is added).
+        if shuttingDown { channel.requestStop() }
         if let admission = response.admission {
             admission(StreamAdmission(writer: writer, launch: launch))
         } else {
             launch()
         }
-        if shuttingDown { channel.requestStop() }
     }
 
     /// Tells the stream's `onAnswered`, once, what the client was answered.
