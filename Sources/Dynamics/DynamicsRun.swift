@@ -24,16 +24,12 @@ public final class DynamicsRun {
         self.memory = memory
     }
 
-    /// Bytes the chains' buffers of a run of `trials` take while it runs (the workspace
-    /// and the images; the per-step records come on top and are small).
-    public static func workingSetBytes(architecture: Architecture, trials: Int, groups: Int = 1) -> Int {
-        let rows = max(trials * groups, ChainBatch.minimumRows)
-        let d = architecture.inputSize, h = architecture.hiddenSize, z = architecture.latentSize
-        // Workspace: h1, [mu | logvar], noise, z, h3, logits, two per-row losses; then x(t).
-        let floats = rows * (h + 2 * z + z + z + h + d + 2) + rows * d
-        // The binary form of the inputs: one Int32 per value at most, per shard.
-        let columns = rows * d
-        return floats * MemoryLayout<Float>.stride + columns * MemoryLayout<Int32>.stride
+    /// Bytes the chains' buffers of a run of `trials` chains take while it runs: the
+    /// workspace, x(t), and the binary form of the inputs (one Int32 per value at most);
+    /// the per-step records come on top and are small.
+    public static func workingSetBytes(architecture: Architecture, trials: Int) -> Int {
+        let rows = max(trials, ChainBatch.minimumRows), d = architecture.inputSize
+        return Workspace.bytes(architecture, capacity: rows) + rows * d * (MemoryLayout<Float>.stride + MemoryLayout<Int32>.stride)
     }
 
     static func check(input: DynamicsInput, model: DynamicsModel, parameters: DynamicsParameters, memory: MemoryBank?) throws {

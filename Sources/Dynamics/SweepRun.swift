@@ -16,7 +16,7 @@ public final class SweepRun {
     public let parameters: DynamicsParameters
     private let kernel: ChainKernel
     /// Ratios run as one batch (the chains' buffers are made by `run`, as for `DynamicsRun`).
-    public let ratiosPerBatch: Int
+    private let ratiosPerBatch: Int
 
     public init(model: DynamicsModel, inputs: [DynamicsInput], ratios: [Float], parameters: DynamicsParameters, kernel: ChainKernel? = nil) throws {
         guard !inputs.isEmpty else { throw DynamicsError("a sweep needs at least one input") }

@@ -51,12 +51,6 @@ public struct FloatView: @unchecked Sendable {
         return FloatView(start: start, count: n, owner: owner)
     }
 
-    /// Rows `rows` of a matrix `width` floats wide laid out from `start`.
-    @inline(__always)
-    public func rows(_ rows: Range<Int>, width: Int) -> FloatView {
-        (self + rows.lowerBound * width).prefix(rows.count * width)
-    }
-
     /// The address of the first float, for a kernel that will touch the first `n`.
     @inline(__always)
     public func pointer(_ n: Int) -> UnsafeMutablePointer<Float> {

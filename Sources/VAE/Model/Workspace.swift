@@ -34,6 +34,19 @@ public final class Workspace: @unchecked Sendable {
     /// Whether the gradient buffers exist (`Network.lossAndGradients` needs them).
     public let training: Bool
 
+    /// Every float buffer, for `bytes`.
+    private var buffers: [FloatBuffer] {
+        [encoderHidden, encoderOutput, noise, latent, decoderHidden, logits, reconstruction, kl,
+         logitsGradient, decoderHiddenGradient, latentGradient, encoderOutputGradient, encoderHiddenGradient]
+    }
+
+    /// Bytes of the float buffers of a workspace of `capacity` rows: each buffer is rows
+    /// times a width, so a one-row workspace tells them.
+    public static func bytes(_ architecture: Architecture, capacity: Int, training: Bool = false) -> Int {
+        let one = Workspace(architecture, capacity: 1, shards: 1, training: training)
+        return capacity * one.buffers.reduce(0) { $0 + $1.count } * MemoryLayout<Float>.stride
+    }
+
     /// `shards` is the most shards a `Network` may cut a batch into (its `shardLimit`).
     /// `training`: room for the gradients too, 6 MB more for 500 rows that chains and
     /// evaluation never touch (a server runs several such workspaces at once).
