@@ -4,11 +4,13 @@ import VAE
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train the VAE on MNIST and write a model bundle.",
+        abstract: "Train the VAE on MNIST or Fashion-MNIST and write a model bundle.",
         discussion: "Ctrl-C stops after the current batch and saves a checkpoint next to --out; --resume continues from it exactly.")
 
-    @Option(help: "Folder with the MNIST IDX files (scripts/fetch-mnist puts them in data/mnist).")
-    var data = "data/mnist"
+    @Option(help: "Dataset: \(Dataset.all.map(\.id).joined(separator: " or ")); its class names go into the model file.")
+    var dataset = Dataset.mnist.id
+    @Option(help: "Folder with the dataset's IDX files (default: where its fetch script puts them, data/DATASET).")
+    var data: String?
     @Option(help: "Number of epochs.") var epochs = 100
     @Option(help: "Random seed (initial weights, batch order, binarisation, noise).") var seed: UInt64 = 1
     @Option(help: "Output model file (.vaem).") var out = "models/model.vaem"
@@ -21,6 +23,9 @@ struct Train: ParsableCommand {
     @Option(help: "Resume from a checkpoint written by an interrupted run.") var resume: String?
 
     func validate() throws {
+        guard Dataset.named(dataset) != nil else {
+            throw ValidationError("--dataset \(dataset) is not known; use \(Dataset.all.map(\.id).joined(separator: " or "))")
+        }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard hidden > 0, latent > 0 else { throw ValidationError("--hidden and --latent must be positive") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -29,7 +34,8 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        let folder = URL(fileURLWithPath: data)
+        let kind = Dataset.named(dataset)!
+        let folder = URL(fileURLWithPath: data ?? kind.folder)
         var train = try reporting("training data") { try ImageSet(folder: folder, prefix: "train") }
         let test = try reporting("test data") { try ImageSet(folder: folder, prefix: "t10k") }
         if let limit { train = train.subset(Array(0..<min(limit, train.count))) }
@@ -85,8 +91,8 @@ struct Train: ParsableCommand {
         }
 
         progress.line("computing concepts, projection and exemplars")
-        var description = ModelDescription(id: outURL.deletingPathExtension().lastPathComponent, dataset: "mnist",
-                                           architecture: architecture, classNames: (0..<10).map(String.init))
+        var description = ModelDescription(id: outURL.deletingPathExtension().lastPathComponent, dataset: kind.id,
+                                           architecture: architecture, classNames: kind.classNames)
         description.training = TrainingRecord(
             command: (["vaedyn"] + CommandLine.arguments.dropFirst()).joined(separator: " "), epochs: epochs, batchSize: batchSize, learningRate: lr,
             finalLearningRate: finalLR, seed: seed, threads: Parallel.threads, binarisation: "dynamic (Bernoulli of byte/255, fresh per epoch)",

@@ -43,7 +43,7 @@ public struct ImageSet: Sendable {
                 let url = folder.appendingPathComponent(name)
                 if FileManager.default.fileExists(atPath: url.path) { return url }
             }
-            throw IDXError(file: stem, problem: "not found in \(folder.path) (run scripts/fetch-mnist)")
+            throw IDXError(file: stem, problem: "not found in \(folder.path) (run \(Dataset.all.map(\.fetchScript).joined(separator: " or ")))")
         }
         try self.init(images: find("\(prefix)-images-idx3-ubyte"), labels: find("\(prefix)-labels-idx1-ubyte"))
     }
