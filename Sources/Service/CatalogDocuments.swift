@@ -39,6 +39,8 @@ struct ExemplarsDocument: Codable {
 
 struct ModelDocument: Codable {
     var id: String
+    /// The model a request gets when it names none.
+    var isDefault: Bool
     var dataset: String
     var architecture: Architecture
     var classNames: [String]
@@ -47,7 +49,10 @@ struct ModelDocument: Codable {
     var concepts: [ConceptInfo]
     var exemplarCount: Int
     var projectionVariance: [Double]
+    var conceptTree: ConceptTreeSummary
     var file: FileInfo
+    /// Resident bytes the service grew by when it loaded this model (measured at start).
+    var residentBytes: Int
     /// What one request may ask of this server: its configured `limits.*`.
     var limits: Limits
 
@@ -67,6 +72,30 @@ struct ModelDocument: Codable {
     }
 }
 
+/// The shape of a model's concept tree: its levels from the most specific to the root and
+/// how many concepts each holds.
+struct ConceptTreeSummary: Codable {
+    var levels: [String]
+    var conceptsPerLevel: [Int]
+}
+
+struct ModelListDocument: Codable {
+    var defaultModel: String
+    var models: [ModelDocument]
+}
+
+extension ModelDocument {
+    init(_ served: ServedModel, limits: Limits, isDefault: Bool) {
+        let d = served.model.bundle.description
+        var levels: [String] = []
+        for c in d.concepts where !levels.contains(c.level) { levels.append(c.level) }
+        self.init(id: d.id, isDefault: isDefault, dataset: d.dataset, architecture: d.architecture, classNames: d.classNames, training: d.training,
+                  metrics: d.metrics, concepts: d.concepts, exemplarCount: d.exemplars.count, projectionVariance: d.projectionVariance,
+                  conceptTree: ConceptTreeSummary(levels: levels, conceptsPerLevel: levels.map { l in d.concepts.filter { $0.level == l }.count }),
+                  file: served.file, residentBytes: served.residentBytes, limits: limits)
+    }
+}
+
 extension ModelDocument.Limits {
     init(_ limits: ComputeLimits) {
         self.init(maxSteps: limits.maxSteps, maxTrials: limits.maxTrials, maxChainSteps: limits.maxChainSteps,
@@ -80,7 +109,9 @@ extension ModelDocument.Limits {
 
 struct HealthDocument: Codable {
     var status: String
+    /// The default model.
     var model: String
+    var models: [String]
     var computationsRunning: Int
     var computationsWaiting: Int
 }

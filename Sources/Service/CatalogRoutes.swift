@@ -2,9 +2,11 @@ import Dynamics
 import HTTP
 
 extension VaedynService {
-    /// GET /concepts: every concept with its vector, decoded image and projection;
-    /// `?fields=vector,image,projection` keeps only the parts named.
+    /// GET /concepts: every concept of `?model=` (default the default model) with its
+    /// vector, decoded image and projection; `?fields=vector,image,projection` keeps only
+    /// the parts named.
     func concepts(_ request: HTTPRequest) throws -> HTTPResponse {
+        let served = try servedModel(request.queryValue("model"))
         let parts = ["vector", "image", "projection"]
         var wanted = Set(parts)
         if let fields = request.queryValue("fields") {
@@ -13,35 +15,38 @@ extension VaedynService {
                 throw FieldError("fields", "'\(unknown)' is not one of \(parts.joined(separator: ", "))")
             }
         }
-        return try documents.response("concepts-" + parts.filter(wanted.contains).joined(separator: ",")) {
-            try conceptsBody(wanted)
+        return try served.documents.response("concepts-" + parts.filter(wanted.contains).joined(separator: ",")) {
+            try conceptsBody(served, wanted)
         }
     }
 
-    private func conceptsBody(_ wanted: Set<String>) throws -> [UInt8] {
+    private func conceptsBody(_ served: ServedModel, _ wanted: Set<String>) throws -> [UInt8] {
+        let model = served.model
         let vectors = model.bundle.conceptVectors
         let concepts = model.concepts.enumerated().map { i, c in
             ConceptsDocument.Concept(
                 id: c.id, label: c.label, level: c.level, parent: c.parent, count: c.count,
                 vector: wanted.contains("vector") ? vectors[i] : nil,
-                image: wanted.contains("image") ? conceptImages[i] : nil,
+                image: wanted.contains("image") ? served.conceptImages[i] : nil,
                 projection: wanted.contains("projection") && model.hasProjection ? vectors[i].withUnsafeBufferPointer { model.project($0.baseAddress!) } : nil)
         }
         return try JSONBody.encode(ConceptsDocument(model: model.id, latentSize: model.architecture.latentSize, concepts: concepts))
     }
 
-    /// GET /exemplars: the test images stored in the model file, `?digit=` for one class.
+    /// GET /exemplars: the test images stored in the file of `?model=`, `?digit=` for one class.
     func exemplars(_ request: HTTPRequest) throws -> HTTPResponse {
+        let served = try servedModel(request.queryValue("model"))
+        let model = served.model
         let classes = model.bundle.description.classNames.count
         var digit: Int?
         if let text = request.queryValue("digit") {
             guard let d = Int(text), (0..<classes).contains(d) else { throw FieldError("digit", "must be a class 0...\(classes - 1), got '\(text)'") }
             digit = d
         }
-        return try documents.response("exemplars-" + (digit.map(String.init) ?? "all")) { try exemplarsBody(digit: digit) }
+        return try served.documents.response("exemplars-" + (digit.map(String.init) ?? "all")) { try exemplarsBody(model, digit: digit) }
     }
 
-    private func exemplarsBody(digit: Int?) throws -> [UInt8] {
+    private func exemplarsBody(_ model: DynamicsModel, digit: Int?) throws -> [UInt8] {
         var perClass: [Int: Int] = [:]
         var list: [ExemplarsDocument.Exemplar] = []
         for (info, pixels) in zip(model.bundle.description.exemplars, model.bundle.exemplarPixels) {
@@ -54,22 +59,27 @@ extension VaedynService {
         return try JSONBody.encode(ExemplarsDocument(model: model.id, exemplars: list))
     }
 
-    /// GET /model: architecture, training record, metrics, the file's checksum and the
-    /// limits on a request. The settings are fixed for the service's lifetime, so the
-    /// limits are known when the document is first encoded and cached.
+    /// GET /model/{id} (or /model, `?model=`, default the default model): architecture,
+    /// training record, metrics, the file's checksum and the limits on a request. The
+    /// settings are fixed for the service's lifetime, so the limits are known when the
+    /// document is first encoded and cached.
     func modelInfo(_ request: HTTPRequest) throws -> HTTPResponse {
-        let d = model.bundle.description
+        let served = try servedModel(request.pathParameters["id"] ?? request.queryValue("model"))
         let limits = ModelDocument.Limits(settings.limits)
-        return try documents.response("model-limits-" + limits.tag) {
-            try JSONBody.encode(ModelDocument(
-                id: d.id, dataset: d.dataset, architecture: d.architecture, classNames: d.classNames, training: d.training,
-                metrics: d.metrics, concepts: d.concepts, exemplarCount: d.exemplars.count, projectionVariance: d.projectionVariance, file: file,
-                limits: limits))
+        return try served.documents.response("model-limits-" + limits.tag) {
+            try JSONBody.encode(ModelDocument(served, limits: limits, isDefault: served.id == catalog.defaultModel.id))
         }
     }
 
+    /// GET /models: every served model's /model document, the default first-class marked.
+    func modelList(_ request: HTTPRequest) throws -> HTTPResponse {
+        let limits = ModelDocument.Limits(settings.limits)
+        let list = catalog.models.map { ModelDocument(served[$0.id]!, limits: limits, isDefault: $0.id == catalog.defaultModel.id) }
+        return .json(try JSONBody.encode(ModelListDocument(defaultModel: catalog.defaultModel.id, models: list)))
+    }
+
     func health(_ request: HTTPRequest) throws -> HTTPResponse {
-        .json(try JSONBody.encode(HealthDocument(status: "ok", model: model.id, computationsRunning: gate.running, computationsWaiting: gate.waiting)))
+        .json(try JSONBody.encode(HealthDocument(status: "ok", model: model.id, models: catalog.ids, computationsRunning: gate.running, computationsWaiting: gate.waiting)))
     }
 
     func metricsText(_ request: HTTPRequest) throws -> HTTPResponse {

@@ -9,21 +9,28 @@ struct ChainRequest {
     let limits: ComputeLimits
     let model: DynamicsModel
 
-    /// The body's fields, or the query's when the body is an image.
-    init(_ request: HTTPRequest, model: DynamicsModel, limits: ComputeLimits) throws {
-        self.model = model
+    /// The body's fields, or the query's when the body is an image; the model is the one
+    /// the field `model` names (in a JSON body or in the query), the catalogue's default
+    /// when none does.
+    init(_ request: HTTPRequest, models: ModelCatalog, limits: ComputeLimits) throws {
         self.limits = limits
+        let isJSON: Bool
         switch Self.mediaType(request) {
         case "application/json":
             fields = try JSONFields.parse(request.body)
+            isJSON = true
         case "image/png", "image/x-portable-graymap", "image/x-portable-anymap":
             fields = JSONFields(Self.queryObject(request))
+            isJSON = false
         default:
             throw HTTPError.unsupportedMediaType(request.headers["Content-Type"])
         }
-        if let id = try fields.string("model"), id != model.id {
-            throw FieldError("model", "'\(id)' is not served here; this server serves '\(model.id)'")
+        var id = try fields.string("model")
+        if isJSON, let query = request.queryValue("model") {
+            if let id, id != query { throw FieldError("model", "the body names '\(id)' and the query '\(query)'; name one") }
+            id = query
         }
+        model = try models.model(id)
     }
 
     static func mediaType(_ request: HTTPRequest) -> String? {

@@ -4,9 +4,9 @@ import HTTP
 extension VaedynService {
     /// POST /dynamics: the records of one dynamics run, streamed.
     func dynamics(_ request: HTTPRequest) throws -> HTTPResponse {
-        let decoded = try DynamicsRequest(request, model: model, limits: settings.limits)
+        let decoded = try DynamicsRequest(request, models: catalog, limits: settings.limits)
         let run: DynamicsRun
-        do { run = try DynamicsRun(model: model, input: decoded.input, parameters: decoded.parameters) } catch let error as DynamicsError {
+        do { run = try DynamicsRun(model: decoded.model, input: decoded.input, parameters: decoded.parameters) } catch let error as DynamicsError {
             throw FieldError("body", error.description)
         }
         let stream = RecordStream(format: decoded.format, ticket: try gate.admit(), metrics: metrics, trials: decoded.parameters.trials)
@@ -16,10 +16,10 @@ extension VaedynService {
 
     /// POST /sweep: the Fig 3 experiment, one point record per input and noise ratio.
     func sweep(_ request: HTTPRequest) throws -> HTTPResponse {
-        let decoded = try SweepRequest(request, model: model, limits: settings.limits)
+        let decoded = try SweepRequest(request, models: catalog, limits: settings.limits)
         let run: SweepRun
         do {
-            run = try SweepRun(model: model, inputs: decoded.inputs, ratios: decoded.ratios, parameters: decoded.parameters)
+            run = try SweepRun(model: decoded.model, inputs: decoded.inputs, ratios: decoded.ratios, parameters: decoded.parameters)
         } catch let error as DynamicsError {
             throw FieldError("body", error.description)
         }

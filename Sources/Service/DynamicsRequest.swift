@@ -9,8 +9,16 @@ public struct DynamicsRequest {
     public let input: DynamicsInput
     let format: RecordFormat
 
+    /// The model the request names, or the catalogue's default.
+    public let model: DynamicsModel
+
     public init(_ request: HTTPRequest, model: DynamicsModel, limits: ComputeLimits) throws {
-        var chain = try ChainRequest(request, model: model, limits: limits)
+        try self.init(request, models: ModelCatalog([model]), limits: limits)
+    }
+
+    public init(_ request: HTTPRequest, models: ModelCatalog, limits: ComputeLimits) throws {
+        var chain = try ChainRequest(request, models: models, limits: limits)
+        model = chain.model
         format = try RecordFormat(request)
         var parameters = try chain.parameters(noiseRatioRequired: true)
         parameters.meanImage = try chain.fields.bool("meanImage") ?? false

@@ -3,7 +3,8 @@ import Foundation
 import VAE
 
 /// The resident memory the service can reach, as a formula of its settings:
-/// idle + maxConcurrent x the working set of the largest run the limits admit.
+/// idle + maxConcurrent x the working set of the largest run the limits admit on any of
+/// the served models (the compute slots are shared by all of them).
 ///
 /// A waiting request holds only its decoded parameters (the chains' buffers are made when
 /// its computation starts), so the queue adds nothing that scales with its length. The
@@ -13,16 +14,17 @@ import VAE
 /// `?stream=false` document holds all of a run's, up to maxSteps of them), and the
 /// per-connection stream buffer (`server.streamBufferLimit`).
 struct MemoryBound: Sendable {
-    /// Resident bytes when the service had loaded its model and built its documents.
+    /// Resident bytes when the service had loaded its models.
     let idleBytes: Int
     /// Bytes of the chains' buffers of the largest admissible run.
     let largestRunBytes: Int
     let maxConcurrent: Int
 
-    init(architecture: Architecture, limits: ComputeLimits, idleBytes: Int) {
+    init(architectures: [Architecture], limits: ComputeLimits, idleBytes: Int) {
         self.idleBytes = idleBytes
         maxConcurrent = limits.maxConcurrent
-        largestRunBytes = DynamicsRun.workingSetBytes(architecture: architecture, trials: max(limits.maxTrials, SweepRun.batchRows))
+        let rows = max(limits.maxTrials, SweepRun.batchRows)
+        largestRunBytes = architectures.map { DynamicsRun.workingSetBytes(architecture: $0, trials: rows) }.max() ?? 0
     }
 
     var boundBytes: Int { idleBytes + maxConcurrent * largestRunBytes }

@@ -7,7 +7,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "vaedyn",
     "version": "1",
-    "description": "Sampling dynamics of a VAE trained on MNIST: the latent state's distances to the concepts (class means of the encoder means) while the chain x(t+1) ~ p(x|z(t)), z(t+1) ~ q(z|x(t+1)) runs from a noisy digit. Record fields are documented in docs/records.md."
+    "description": "Sampling dynamics of VAEs trained on MNIST and Fashion-MNIST, several served at once: the latent state's distances to the concepts (class means of the encoder means) while the chain x(t+1) ~ p(x|z(t)), z(t+1) ~ q(z|x(t+1)) runs from a noisy digit. Record fields are documented in docs/records.md."
   },
   "paths": {
     "/dynamics": {
@@ -15,6 +15,7 @@ enum OpenAPIDocument {
         "summary": "Run many chains from one noisy input and stream the records",
         "parameters": [
           {"name": "stream", "in": "query", "schema": {"type": "string", "enum": ["true", "false"]}, "description": "false: one JSON document {records: [...]} at the end"},
+          {"name": "model", "in": "query", "schema": {"type": "string"}, "description": "id of a served model (GET /models lists them); default the default model"},
           {"name": "steps", "in": "query", "schema": {"type": "integer"}, "description": "for raw image bodies: the JSON fields as query parameters"},
           {"name": "trials", "in": "query", "schema": {"type": "integer"}},
           {"name": "seed", "in": "query", "schema": {"type": "integer"}},
@@ -49,7 +50,8 @@ enum OpenAPIDocument {
     "/sweep": {
       "post": {
         "summary": "The Fig 3 experiment: minimum distances and stage for each noise ratio",
-        "parameters": [{"name": "stream", "in": "query", "schema": {"type": "string", "enum": ["true", "false"]}}],
+        "parameters": [{"name": "stream", "in": "query", "schema": {"type": "string", "enum": ["true", "false"]}},
+          {"name": "model", "in": "query", "schema": {"type": "string"}, "description": "id of a served model (GET /models lists them); default the default model"}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SweepRequest"}}}},
         "responses": {
           "200": {
@@ -70,7 +72,8 @@ enum OpenAPIDocument {
     "/concepts": {
       "get": {
         "summary": "Every concept: id, level, count, vector, decoded image, projection",
-        "parameters": [{"name": "fields", "in": "query", "schema": {"type": "string"}, "description": "comma-separated subset of vector,image,projection"}],
+        "parameters": [{"name": "fields", "in": "query", "schema": {"type": "string"}, "description": "comma-separated subset of vector,image,projection"},
+          {"name": "model", "in": "query", "schema": {"type": "string"}, "description": "id of a served model (GET /models lists them); default the default model"}],
         "responses": {
           "200": {"description": "the concepts", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Concepts"}}}},
           "422": {"$ref": "#/components/responses/Error"},
@@ -81,7 +84,8 @@ enum OpenAPIDocument {
     "/exemplars": {
       "get": {
         "summary": "The test images stored in the model file",
-        "parameters": [{"name": "digit", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
+        "parameters": [{"name": "digit", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+          {"name": "model", "in": "query", "schema": {"type": "string"}, "description": "id of a served model (GET /models lists them); default the default model"}],
         "responses": {
           "200": {"description": "the exemplars", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Exemplars"}}}},
           "422": {"$ref": "#/components/responses/Error"},
@@ -89,11 +93,33 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/models": {
+      "get": {
+        "summary": "Every served model: its /model document, and which one is the default",
+        "responses": {
+          "200": {"description": "the models", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ModelList"}}}},
+          "500": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
     "/model": {
       "get": {
-        "summary": "Architecture, training record, metrics and file checksum",
+        "summary": "Architecture, training record, metrics and file checksum of one model (default: the default model)",
+        "parameters": [{"name": "model", "in": "query", "schema": {"type": "string"}, "description": "id of a served model (GET /models lists them); default the default model"}],
         "responses": {
           "200": {"description": "the model", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}},
+          "422": {"$ref": "#/components/responses/Error"},
+          "500": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/model/{id}": {
+      "get": {
+        "summary": "Architecture, training record, metrics and file checksum of the model with this id",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": {
+          "200": {"description": "the model", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}},
+          "422": {"$ref": "#/components/responses/Error"},
           "500": {"$ref": "#/components/responses/Error"}
         }
       }
@@ -143,7 +169,7 @@ enum OpenAPIDocument {
       "ChainOptions": {
         "type": "object",
         "properties": {
-          "model": {"type": "string", "description": "the served model's id (checked)"},
+          "model": {"type": "string", "description": "id of a served model (GET /models lists them); default the default model"},
           "steps": {"type": "integer", "minimum": 1, "default": 100},
           "trials": {"type": "integer", "minimum": 1, "default": 500},
           "seed": {"type": "integer", "minimum": 0, "default": 1},
@@ -230,9 +256,13 @@ enum OpenAPIDocument {
         "additionalProperties": false
       },
       "Model": {
-        "type": "object", "required": ["id", "dataset", "architecture", "classNames", "concepts", "file", "limits"],
+        "type": "object", "required": ["id", "isDefault", "dataset", "architecture", "classNames", "concepts", "conceptTree", "file", "residentBytes", "limits"],
         "properties": {
           "id": {"type": "string"},
+          "isDefault": {"type": "boolean", "description": "the model a request gets when it names none"},
+          "conceptTree": {"type": "object", "required": ["levels", "conceptsPerLevel"], "description": "levels from the most specific to the root, and how many concepts each holds",
+            "properties": {"levels": {"type": "array", "items": {"type": "string"}}, "conceptsPerLevel": {"type": "array", "items": {"type": "integer", "minimum": 1}}}},
+          "residentBytes": {"type": "integer", "minimum": 0, "description": "resident memory the service grew by when it loaded this model"},
           "dataset": {"type": "string"},
           "architecture": {"type": "object", "required": ["inputSize", "hiddenSize", "latentSize"],
             "properties": {"inputSize": {"type": "integer"}, "hiddenSize": {"type": "integer"}, "latentSize": {"type": "integer"}}},
@@ -258,9 +288,14 @@ enum OpenAPIDocument {
             "additionalProperties": false}
         }
       },
+      "ModelList": {
+        "type": "object", "required": ["defaultModel", "models"],
+        "properties": {"defaultModel": {"type": "string"}, "models": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}, "minItems": 1}},
+        "additionalProperties": false
+      },
       "Health": {
-        "type": "object", "required": ["status", "model", "computationsRunning", "computationsWaiting"],
-        "properties": {"status": {"const": "ok"}, "model": {"type": "string"}, "computationsRunning": {"type": "integer"}, "computationsWaiting": {"type": "integer"}},
+        "type": "object", "required": ["status", "model", "models", "computationsRunning", "computationsWaiting"],
+        "properties": {"status": {"const": "ok"}, "model": {"type": "string", "description": "the default model"}, "models": {"type": "array", "items": {"type": "string"}}, "computationsRunning": {"type": "integer"}, "computationsWaiting": {"type": "integer"}},
         "additionalProperties": false
       }
     }

@@ -31,8 +31,11 @@ package final class ServiceMetrics: Sendable {
             .recordNanoseconds(Int64(seconds * 1e9))
     }
 
-    /// The memory figures: resident now, and the bound `MemoryBound` sets.
-    func setMemory(_ bound: MemoryBound) {
+    /// The memory figures: what each model's loading cost, and the bound `MemoryBound` sets.
+    func setMemory(_ bound: MemoryBound, models: [ServedModel]) {
+        for served in models {
+            Gauge(label: "vaedyn_model_resident_bytes", dimensions: [("model", served.id)], factory: factory).record(served.residentBytes)
+        }
         Gauge(label: "vaedyn_memory_idle_bytes", factory: factory).record(bound.idleBytes)
         Gauge(label: "vaedyn_memory_largest_run_bytes", factory: factory).record(bound.largestRunBytes)
         Gauge(label: "vaedyn_memory_bound_bytes", factory: factory).record(bound.boundBytes)

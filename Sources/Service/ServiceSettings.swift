@@ -6,7 +6,12 @@ import HTTP
 /// variables and command-line flags override them (see `SettingsLoader`).
 public struct ServiceSettings: Sendable {
     public var server = HTTPServer.Configuration()
-    public var modelPath = "models/mnist-default.vaem"
+    /// Model files to serve, in this order; when empty, every `.vaem` in `modelsDirectory`.
+    public var modelFiles: [String] = []
+    public var modelsDirectory = "models"
+    /// The model a request gets when it names none, by id or by one of `modelFiles`; nil
+    /// gives the first model loaded.
+    public var defaultModel: String?
     /// The page and its assets, served at "/".
     public var publicRoot = "public"
     /// A second static root for third-party scripts installed by Debian packages.
@@ -18,6 +23,19 @@ public struct ServiceSettings: Sendable {
     public var tlsKeyPath: String?
 
     public init() {}
+
+    /// The files to load: `modelFiles`, or the directory's `.vaem` files by name (so the
+    /// order, and with it the default, does not depend on the file system's listing order).
+    func modelPaths() throws -> [String] {
+        if !modelFiles.isEmpty { return modelFiles }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: modelsDirectory) } catch {
+            throw SettingsError("models.directory", "\(modelsDirectory) cannot be listed (\(error.localizedDescription))")
+        }
+        let files = names.filter { $0.hasSuffix(".vaem") }.sorted()
+        guard !files.isEmpty else { throw SettingsError("models.directory", "\(modelsDirectory) holds no .vaem file") }
+        return files.map { (modelsDirectory as NSString).appendingPathComponent($0) }
+    }
 
     /// The TLS context the paths name, nil for plain HTTP; one path without the other, or
     /// files OpenSSL refuses, stop the start.

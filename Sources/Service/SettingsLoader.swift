@@ -98,6 +98,14 @@ struct SettingKey: Sendable {
         }
     }
 
+    static func strings(_ key: String, _ help: String, _ set: @escaping @Sendable (inout ServiceSettings, [String]) -> Void) -> SettingKey {
+        SettingKey(key: key, help: help) { reader, settings in
+            guard let value = try read(reader, key, { reader.stringArray(forKey: ConfigKey(key)) }, "a list of strings") else { return }
+            guard !value.isEmpty, !value.contains(where: \.isEmpty) else { throw SettingsError(key, "must be a non-empty list of non-empty strings") }
+            set(&settings, value)
+        }
+    }
+
     static func bool(_ key: String, _ help: String, _ set: @escaping @Sendable (inout ServiceSettings, Bool) -> Void) -> SettingKey {
         SettingKey(key: key, help: help) { reader, settings in
             guard let value = try read(reader, key, { reader.bool(forKey: ConfigKey(key)) }, "true or false") else { return }
@@ -111,7 +119,7 @@ struct SettingKey: Sendable {
         if let value = typed() { return value }
         let k = ConfigKey(key)
         let present = reader.string(forKey: k) != nil || reader.int(forKey: k) != nil || reader.double(forKey: k) != nil
-            || reader.bool(forKey: k) != nil
+            || reader.bool(forKey: k) != nil || reader.stringArray(forKey: k) != nil
         if present {
             let shown = reader.string(forKey: k).map { "'\($0)'" } ?? "the value given"
             throw SettingsError(key, "\(shown) is not \(expected)")
@@ -145,7 +153,13 @@ struct SettingKey: Sendable {
         .seconds("tls.handshakeTimeout", 0.05...600, "Seconds a TLS handshake may take before the connection is closed.") {
             $0.server.tlsHandshakeTimeout = $1
         },
-        .string("model.path", "The model file (.vaem) to serve.") { $0.modelPath = $1 },
+        .strings("models.files", "Model files (.vaem) to serve, in order; when set, models.directory is not read.") { $0.modelFiles = $1 },
+        .string("models.directory", "Folder whose every .vaem file is served (in name order) when models.files is not set.") {
+            $0.modelsDirectory = $1
+        },
+        .string("models.default", "Id (or one of models.files) of the model a request gets when it names none; default the first.") {
+            $0.defaultModel = $1
+        },
         .string("static.root", "Folder served at / (the page).") { $0.publicRoot = $1 },
         .string("static.vendorRoot", "Folder of Debian-packaged JavaScript libraries.") { $0.vendorRoot = $1 },
         .string("static.vendorPrefix", "URL prefix under which vendorRoot is served.") { $0.vendorPrefix = $1 },

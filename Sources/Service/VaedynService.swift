@@ -4,50 +4,52 @@ import Foundation
 import HTTP
 import VAE
 
-/// The vaedyn API on the hand-rolled server: one model in memory, the dynamics engine
-/// behind a compute gate, the page and its vendor scripts as static files.
+/// The vaedyn API on the hand-rolled server: the models in memory, the dynamics engine
+/// behind one compute gate that all models share, the page and its vendor scripts as
+/// static files.
 public final class VaedynService: Sendable {
     public let settings: ServiceSettings
-    public let model: DynamicsModel
+    /// What requests may name; `catalog.defaultModel` answers those that name none.
+    public let catalog: ModelCatalog
+    /// By id.
+    let served: [String: ServedModel]
     let metrics = ServiceMetrics()
     let gate: ComputeGate
-    let file: ModelDocument.FileInfo
-    let documents: DocumentCache
-    /// Decoded concept images and projections, computed once at start.
-    let conceptImages: [[Float]]
     /// The resident memory the settings allow (documented in docs/reliability.md).
     let memory: MemoryBound
 
-    /// Loads the model named in the settings; a missing, truncated or corrupted file is an
-    /// error whose message names the file and the problem.
+    /// Loads every model the settings name; one file that is missing, truncated, corrupted
+    /// or that repeats another's id stops the start with a message naming it.
     public init(settings: ServiceSettings) throws {
         var settings = settings
         settings.server.tls = try settings.loadTLS()
         self.settings = settings
-        let url = URL(fileURLWithPath: settings.modelPath)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SettingsError("model file \(settings.modelPath) cannot be read (\(error.localizedDescription))")
+        let paths = try settings.modelPaths()
+        var loaded: [ServedModel] = []
+        for path in paths {
+            let model = try ServedModel(path: path)
+            if let twin = zip(paths, loaded).first(where: { $0.1.id == model.id }) {
+                throw SettingsError("model file \(path) has the id '\(model.id)' of \(twin.0); each served model needs its own id")
+            }
+            loaded.append(model)
         }
-        do { model = try DynamicsModel(bundle: try ModelBundle(data: data)) } catch {
-            throw SettingsError("model file \(settings.modelPath): \(error)")
+        if let wanted = settings.defaultModel, !loaded.contains(where: { $0.id == wanted }), !paths.contains(wanted) {
+            throw SettingsError("models.default", "'\(wanted)' is neither the id of a served model (\(loaded.map(\.id).joined(separator: ", "))) nor one of its files")
         }
-        file = ModelDocument.FileInfo(name: url.lastPathComponent, bytes: data.count, sha256: SHA256.hex(data))
-        documents = DocumentCache(modelSHA256: file.sha256)
+        let defaultID = settings.defaultModel.map { wanted in paths.firstIndex(of: wanted).map { loaded[$0].id } ?? wanted }
+        catalog = ModelCatalog(loaded.map(\.model), defaultID: defaultID)
+        served = Dictionary(uniqueKeysWithValues: loaded.map { ($0.id, $0) })
         gate = ComputeGate(limits: settings.limits, metrics: metrics)
-        conceptImages = Self.decode(model.bundle.conceptVectors, network: model.network)
-        memory = MemoryBound(architecture: model.architecture, limits: settings.limits, idleBytes: MemoryBound.residentBytes())
-        metrics.setMemory(memory)
+        memory = MemoryBound(architectures: catalog.models.map(\.architecture), limits: settings.limits, idleBytes: MemoryBound.residentBytes())
+        metrics.setMemory(memory, models: loaded)
     }
 
-    static func decode(_ vectors: [[Float]], network: Network) -> [[Float]] {
-        let a = network.architecture
-        let ws = Workspace(a, capacity: max(vectors.count, 1))
-        for (i, v) in vectors.enumerated() { (ws.latent.view + i * a.latentSize).prefix(a.latentSize).update(from: v) }
-        network.decode(rows: vectors.count, workspace: ws)
-        let images = FloatBuffer(count: vectors.count * a.inputSize)
-        VectorMath.sigmoid(ws.logits.view, images.view, count: images.count)
-        return (0..<vectors.count).map { Array(images.array[$0 * a.inputSize..<($0 + 1) * a.inputSize]) }
+    /// The model requests get when they name none.
+    public var model: DynamicsModel { catalog.defaultModel }
+
+    /// The served model `id` names (the default for nil), or a 422 on `field`.
+    func servedModel(_ id: String?, field: String = "model") throws -> ServedModel {
+        served[try catalog.model(id, field: field).id]!
     }
 
     /// Every route, instrumented for /metrics, plus the static mounts.
@@ -55,7 +57,8 @@ public final class VaedynService: Sendable {
         var router = Router()
         let routes: [(HTTPMethod, String, HTTPHandler)] = [
             (.post, "/dynamics", dynamics), (.post, "/sweep", sweep),
-            (.get, "/concepts", concepts), (.get, "/exemplars", exemplars), (.get, "/model", modelInfo),
+            (.get, "/concepts", concepts), (.get, "/exemplars", exemplars), (.get, "/models", modelList),
+            (.get, "/model", modelInfo), (.get, "/model/:id", modelInfo),
             (.get, "/healthz", health), (.get, "/metrics", metricsText), (.get, "/openapi.json", openAPI),
         ]
         for (method, path, handler) in routes { router.on(method, path, instrumented(path, handler)) }

@@ -4,10 +4,10 @@ import VAE
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure a model on the MNIST test set: negative ELBO and importance-sampled negative log-likelihood, in nats.")
+        abstract: "Measure a model on its dataset's test set: negative ELBO and importance-sampled negative log-likelihood, in nats.")
 
     @Argument(help: "Model file (.vaem).") var model: String
-    @Option(help: "Folder with the MNIST IDX files.") var data = "data/mnist"
+    @Option(help: "Folder with the test IDX files (default: where the fetch script of the model's dataset puts them).") var data: String?
     @Option(name: .customLong("samples"), help: "Importance samples per image for the NLL (0 skips it).") var samples = 1000
     @Option(help: "Evaluate only the first N test images.") var limit: Int?
     @Flag(help: "Store the figures in the model file.") var save = false
@@ -20,7 +20,8 @@ struct Eval: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: model)
         var bundle = try reporting(model) { try ModelBundle(contentsOf: url) }
-        var test = try reporting("test data") { try ImageSet(folder: URL(fileURLWithPath: data), prefix: "t10k") }
+        let folder = data ?? (Dataset.named(bundle.description.dataset) ?? .mnist).folder
+        var test = try reporting("test data") { try ImageSet(folder: URL(fileURLWithPath: folder), prefix: "t10k") }
         if let limit { test = test.subset(Array(0..<min(limit, test.count))) }
         let seed = Trainer.testBinarisationSeed
         let images = Binarizer().binarize(test, seed: seed)

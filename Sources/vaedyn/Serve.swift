@@ -6,7 +6,7 @@ import Service
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the API and the page for one model.",
+        abstract: "Serve the API and the page for one or more models.",
         discussion: """
         Settings come from the flags, then VAEDYN_* environment variables (key server.port is \
         VAEDYN_SERVER_PORT), then the configuration file (config/vaedyn.json by default; \
@@ -15,7 +15,9 @@ struct Serve: ParsableCommand {
 
     @Option(help: "Address to listen on (server.host).") var host: String?
     @Option(help: "Port; 0 picks a free one (server.port).") var port: Int?
-    @Option(help: "Model file (model.path).") var model: String?
+    @Option(help: "Model file to serve; repeat it for several (models.files; default: every .vaem in models.directory).") var model: [String] = []
+    @Option(name: .customLong("default-model"), help: "Id or file of the model requests get when they name none (models.default; default: the first).")
+    var defaultModel: String?
     @Option(help: "Configuration file (JSON).") var config: String?
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; with --tls-key, serve HTTPS (tls.certificate).") var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert (tls.key).") var tlsKey: String?
@@ -24,7 +26,14 @@ struct Serve: ParsableCommand {
         var flags: [String: ConfigValue] = [:]
         if let host { flags["server.host"] = ConfigValue(.string(host), isSecret: false) }
         if let port { flags["server.port"] = ConfigValue(.int(port), isSecret: false) }
-        if let model { flags["model.path"] = ConfigValue(.string(model), isSecret: false) }
+        if !model.isEmpty {
+            flags["models.files"] = ConfigValue(.stringArray(model), isSecret: false)
+            // Files named here replace the configured set, and with it a configured default
+            // that may not be among them: the first file named is the default then.
+            flags["models.default"] = ConfigValue(.string(defaultModel ?? model[0]), isSecret: false)
+        } else if let defaultModel {
+            flags["models.default"] = ConfigValue(.string(defaultModel), isSecret: false)
+        }
         if let tlsCertificate { flags["tls.certificate"] = ConfigValue(.string(tlsCertificate), isSecret: false) }
         if let tlsKey { flags["tls.key"] = ConfigValue(.string(tlsKey), isSecret: false) }
         let settings = try loadSettings(file: config, flags: flags)
@@ -50,7 +59,7 @@ struct Serve: ParsableCommand {
         defer { signals.forEach { $0.cancel() } }
         try reporting("cannot listen on \(settings.server.host):\(settings.server.port)") { try server.start() }
         let scheme = service.settings.server.tls == nil ? "http" : "https"
-        Log.logger.info("serving model '\(service.model.id)' on \(scheme)://\(settings.server.host):\(server.port ?? 0)/ (Ctrl-C stops)")
+        Log.logger.info("serving \(service.catalog.ids.map { "'\($0)'" }.joined(separator: ", ")) (default '\(service.model.id)') on \(scheme)://\(settings.server.host):\(server.port ?? 0)/ (Ctrl-C stops)")
         // The port line on stdout lets scripts that asked for port 0 find the server.
         FileHandle.standardOutput.write(Data("listening on \(settings.server.host) port \(server.port ?? 0)\n".utf8))
         server.wait()

@@ -7,7 +7,7 @@ import XCTest
 final class RequestDecodingTests: XCTestCase {
     static let service: VaedynService = {
         var settings = ServiceSettings()
-        settings.modelPath = SettingsTests.root.appendingPathComponent("models/mnist-default.vaem").path
+        settings.modelFiles = [SettingsTests.root.appendingPathComponent("models/mnist-default.vaem").path]
         return try! VaedynService(settings: settings)
     }()
 

@@ -23,7 +23,8 @@ final class SettingsTests: XCTestCase {
         let loaded = try await SettingsLoader.load(file: url.path, environment: [:])
         XCTAssertEqual(Int(loaded.server.port), json["server"]?["port"] as? Int)
         XCTAssertEqual(loaded.server.host, json["server"]?["host"] as? String)
-        XCTAssertEqual(loaded.modelPath, json["model"]?["path"] as? String)
+        XCTAssertEqual(loaded.modelsDirectory, json["models"]?["directory"] as? String)
+        XCTAssertEqual(loaded.defaultModel, json["models"]?["default"] as? String)
         XCTAssertEqual(loaded.limits.maxSteps, json["limits"]?["maxSteps"] as? Int)
         XCTAssertEqual(loaded.limits.maxTrials, json["limits"]?["maxTrials"] as? Int)
         XCTAssertEqual(loaded.limits.queueLength, json["limits"]?["queueLength"] as? Int)
@@ -35,11 +36,11 @@ final class SettingsTests: XCTestCase {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("vaedyn-settings-\(UUID()).json")
         defer { try? FileManager.default.removeItem(at: url) }
         let port = Int(defaults.server.port) + 17, steps = defaults.limits.maxSteps / 2, queue = defaults.limits.queueLength + 3
-        try Data(#"{"server": {"port": \#(port)}, "model": {"path": "elsewhere.vaem"}, "limits": {"maxSteps": \#(steps), "queueLength": \#(queue)}}"#.utf8)
+        try Data(#"{"server": {"port": \#(port)}, "models": {"files": ["elsewhere.vaem", "other.vaem"]}, "limits": {"maxSteps": \#(steps), "queueLength": \#(queue)}}"#.utf8)
             .write(to: url)
         let loaded = try await SettingsLoader.load(file: url.path, environment: [:])
         XCTAssertEqual(Int(loaded.server.port), port)
-        XCTAssertEqual(loaded.modelPath, "elsewhere.vaem")
+        XCTAssertEqual(loaded.modelFiles, ["elsewhere.vaem", "other.vaem"])
         XCTAssertEqual(loaded.limits.maxSteps, steps)
         XCTAssertEqual(loaded.limits.queueLength, queue)
         XCTAssertEqual(loaded.limits.maxTrials, defaults.limits.maxTrials, "a key the file leaves out keeps its default")

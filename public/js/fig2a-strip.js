@@ -23,6 +23,11 @@ export class ImageStrip {
     this.container.replaceChildren();
   }
 
+  clear() {
+    this.frames = [];
+    this.container.replaceChildren();
+  }
+
   add(step) {
     if (!step.meanImage || (step.t % this.stride !== 0 && step.t !== this.last)) return;
     const nearest = this.labels.get(step.nearest);

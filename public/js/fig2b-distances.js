@@ -43,6 +43,12 @@ export class DistanceFigure {
     this.chart.update("none");
   }
 
+  clear() {
+    this.chart.data.datasets = [];
+    this.ribbon.replaceChildren();
+    this.chart.update("none");
+  }
+
   add(step) {
     const datasets = this.chart.data.datasets;
     step.distance.forEach((d, i) => {

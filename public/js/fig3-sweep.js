@@ -81,6 +81,12 @@ export class SweepFigure {
     this.chart.update("none");
   }
 
+  clear() {
+    this.chart.data.datasets = [];
+    this.chart.$stagePoints = [];
+    this.chart.update("none");
+  }
+
   add(point) {
     point.minimum.forEach((m, i) => this.chart.data.datasets[i].data.push({ x: point.ratio, y: m }));
     this.chart.$stagePoints.push({ ratio: point.ratio, stage: point.stage });

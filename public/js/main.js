@@ -31,6 +31,8 @@ let input = null;
 let hasProjection = false;
 let controller = null;
 let grid = null;
+// The id of the model the page runs on (GET /models; its default first).
+let modelId = null;
 const runs = { dynamics: [], sweep: [] };
 
 function updateButtons() {
@@ -110,7 +112,7 @@ function imageField() {
 }
 
 function chainOptions() {
-  const options = { steps: number("steps"), trials: number("trials"), seed: number("seed"), binarize: $("binarize").checked };
+  const options = { model: modelId, steps: number("steps"), trials: number("trials"), seed: number("seed"), binarize: $("binarize").checked };
   for (const id of ["x", "z", "measure", "metric", "aggregate"]) options[id] = $(id).value;
   return { ...imageField(), ...options };
 }
@@ -147,7 +149,7 @@ const handlers = {
     },
     summary(summary, start) {
       const stage = summary.stage ? ` Stage ${stageName(summary.stage)} (closest to ${label(start, summary.stageReference)}).` : "";
-      status(`${summary.done ? "Done" : "Cancelled"}: ${summary.completed} steps of ${start.parameters.trials} chains.${stage}`);
+      status(`${summary.done ? "Done" : "Cancelled"} on ${start.model}: ${summary.completed} steps of ${start.parameters.trials} chains.${stage}`);
     },
   },
   sweep: {
@@ -168,7 +170,7 @@ const handlers = {
         `${stageName(c.from)}→${stageName(c.to)} between p = ${c.after} and ${c.at}`);
       $("transitions").textContent = changes.length ? `Transitions: ${changes.join("; ")}.` :
         start.inputs[0]?.label === undefined ? "Stages need the input's class: give the drawing's class." : "No stage transition on this grid.";
-      status(`${summary.done ? "Done" : "Cancelled"}: ${summary.completed} noise ratios.`);
+      status(`${summary.done ? "Done" : "Cancelled"} on ${start.model}: ${summary.completed} noise ratios.`);
     },
   },
 };
@@ -236,6 +238,13 @@ const fileNames = {
   fig2a: "fig2a.png", fig2b: "fig2b.png", fig2c: "fig2c.png", fig3: "fig3.png",
 };
 
+// A saved file names the model its run ran on (Fig 2c, drawn without a run, the picked one).
+function fileName(kind) {
+  const run = kind.startsWith("sweep") || kind === "fig3" ? runs.sweep : runs.dynamics;
+  const model = run.find((r) => r.type === "start")?.model ?? modelId;
+  return `${model}-${fileNames[kind]}`;
+}
+
 function updateDownloads() {
   const has = { dynamics: runs.dynamics.some((r) => r.type === "start"), sweep: runs.sweep.some((r) => r.type === "start") };
   const needs = { "dynamics-ndjson": has.dynamics, "dynamics-csv": has.dynamics, fig2a: has.dynamics, fig2b: has.dynamics,
@@ -246,7 +255,7 @@ function updateDownloads() {
 document.querySelectorAll("[data-download]").forEach((button) => {
   button.addEventListener("click", async () => {
     const kind = button.dataset.download;
-    downloads.save(fileNames[kind], await saves[kind]());
+    downloads.save(fileName(kind), await saves[kind]());
   });
 });
 
@@ -271,32 +280,69 @@ function showLimits(limits) {
     `(T + 1) × trials ≤ ${n(limits.maxChainSteps)} a run (× ratios in a sweep).`;
 }
 
+// Every served model in the picker, the default chosen; hidden when there is only one.
+function showModels(listing) {
+  $("model-picker").replaceChildren(...listing.models.map((m) => new Option(`${m.id} (${m.dataset})`, m.id)));
+  $("model-picker").value = modelId;
+  $("model-choice").hidden = listing.models.length < 2;
+  count("models", listing.models.length);
+}
+
+// The picked model's card, exemplars and concepts; the runs of the model before are
+// dropped with its figures, since their references are another model's.
+async function loadModel(id) {
+  const q = `model=${encodeURIComponent(id)}`;
+  const [model, exemplars, concepts] = await Promise.all([
+    getJSON(`/model?${q}`), getJSON(`/exemplars?${q}`), getJSON(`/concepts?fields=image,projection&${q}`),
+  ]);
+  modelId = model.id;
+  app.dataset.model = model.id;
+  runs.dynamics = [];
+  runs.sweep = [];
+  // Fig 2c needs no clearing: showConcepts below replaces all it draws.
+  for (const figure of [figures.strip, figures.distances, figures.sweep]) figure.clear();
+  const a = model.architecture;
+  $("model-line").textContent = `Model ${model.id}: ${a.inputSize}–${a.hiddenSize}–${a.latentSize} VAE on ${model.dataset}.`;
+  showClasses(model.classNames);
+  showLimits(model.limits);
+  hasProjection = concepts.concepts.some((c) => Array.isArray(c.projection));
+  // Without axes Fig 2c says so instead of showing empty axes, and has nothing to save.
+  $("no-projection").hidden = hasProjection;
+  $("fig2c").parentElement.hidden = !hasProjection;
+  updateDownloads();
+  grid = exemplarGrid($("exemplars"), exemplars.exemplars, (e) => {
+    pad.clear();
+    $("drawn-label").value = "";
+    choose({ kind: "exemplar", digit: e.digit, index: e.index, pixels: e.pixels.map((v) => v / 255) });
+  });
+  count("exemplars", exemplars.exemplars.length);
+  const classIds = concepts.concepts.filter((c) => c.level === "class").map((c) => c.id);
+  figures.projection.showConcepts(concepts.concepts, classIds);
+  conceptGallery($("gallery"), concepts.concepts);
+  count("concepts", concepts.concepts.length);
+  // The paper's example, a 6 (on MNIST; class 6 of any other model).
+  grid.pick(Math.max(0, exemplars.exemplars.findIndex((e) => e.digit === 6)));
+}
+
+$("model-picker").addEventListener("change", async () => {
+  controller?.abort();
+  showError("");
+  try {
+    await loadModel($("model-picker").value);
+    setState("idle", "");
+    status(`Switched to ${modelId}.`);
+  } catch (error) {
+    showError(error.message);
+    setState("error");
+  }
+});
+
 async function load() {
   try {
-    const [model, exemplars, concepts] = await Promise.all([
-      getJSON("/model"), getJSON("/exemplars"), getJSON("/concepts?fields=image,projection"),
-    ]);
-    const a = model.architecture;
-    $("model-line").textContent = `Model ${model.id}: ${a.inputSize}–${a.hiddenSize}–${a.latentSize} VAE on ${model.dataset}.`;
-    showClasses(model.classNames);
-    showLimits(model.limits);
-    hasProjection = concepts.concepts.some((c) => Array.isArray(c.projection));
-    // Without axes Fig 2c says so instead of showing empty axes, and has nothing to save.
-    $("no-projection").hidden = hasProjection;
-    $("fig2c").parentElement.hidden = !hasProjection;
-    updateDownloads();
-    grid = exemplarGrid($("exemplars"), exemplars.exemplars, (e) => {
-      pad.clear();
-      $("drawn-label").value = "";
-      choose({ kind: "exemplar", digit: e.digit, index: e.index, pixels: e.pixels.map((v) => v / 255) });
-    });
-    count("exemplars", exemplars.exemplars.length);
-    const classIds = concepts.concepts.filter((c) => c.level === "class").map((c) => c.id);
-    figures.projection.showConcepts(concepts.concepts, classIds);
-    conceptGallery($("gallery"), concepts.concepts);
-    count("concepts", concepts.concepts.length);
-    // The paper's example: a 6.
-    grid.pick(Math.max(0, exemplars.exemplars.findIndex((e) => e.digit === 6)));
+    const listing = await getJSON("/models");
+    modelId = listing.defaultModel;
+    showModels(listing);
+    await loadModel(modelId);
   } catch (error) {
     showError(error.message);
     setState("error");
