@@ -7,6 +7,8 @@
 SWIFT ?= swift
 BIN := .build/release
 MODEL ?= models/mnist-default.vaem
+# The tests that serve two models at once take this one second.
+SECOND_MODEL ?= models/fashion-default.vaem
 
 .PHONY: setup build run test bench bench-peers data clean
 
@@ -16,8 +18,9 @@ setup:
 build: setup
 	$(SWIFT) build -c release
 
+# Serves every model in models/ (config/vaedyn.json: models.directory, models.default).
 run: build
-	$(BIN)/vaedyn serve --model $(MODEL)
+	$(BIN)/vaedyn serve
 
 test: setup
 	$(SWIFT) build -c release --build-tests
@@ -30,13 +33,14 @@ test: setup
 	python3 Tests/ModelFormat/read_vaem.py $(MODEL) $(BIN)/vaedyn
 	scripts/check-dockerfile
 	python3 Tests/Service/test_service.py $(BIN)/vaedyn $(MODEL)
+	python3 Tests/Service/test_models.py $(BIN)/vaedyn $(MODEL) $(SECOND_MODEL)
 	python3 Tests/TLS/test_tls.py $(BIN)/vaedyn $(MODEL)
 	scripts/test-commands $(BIN)/vaedyn $(MODEL)
 	scripts/survive-load 10
 	scripts/survive-slow 8
 	scripts/contract-fuzz 50
 	scripts/setup-browser-tests
-	python3 Tests/Page/test_page.py $(BIN)/vaedyn $(MODEL)
+	python3 Tests/Page/test_page.py $(BIN)/vaedyn $(MODEL) $(SECOND_MODEL)
 
 bench: build
 	$(BIN)/vaedyn bench

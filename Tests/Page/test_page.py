@@ -7,13 +7,14 @@ hold the run, API errors are shown in words, every control is labelled, a phone-
 does not overflow, and the console stays clean. Then a second server, configured with other
 limits and serving a variant of the model (other class names, no projection axes), shows
 that the page takes its limits and classes from the server and asks for projections only
-when the model has them; and with Chart.js blocked, the page says what did not load.
+when the model has them; a third server with two models shows the picker switching the
+catalogue and running on the model picked; and with Chart.js blocked, the page says what did not load.
 Saves a screenshot beside the binary's build folder (BUILD/page-screenshot.png for
 BUILD/release/vaedyn). Prints 'N passed, N failed'.
 
 Needs scripts/setup-browser-tests (Chromium, chromium-driver, selenium).
 
-usage: test_page.py VAEDYN_BINARY MODEL_FILE
+usage: test_page.py VAEDYN_BINARY MODEL_FILE SECOND_MODEL_FILE
 """
 import base64, csv, json, os, shutil, struct, sys, tempfile, traceback, urllib.error, urllib.request, zlib
 
@@ -28,7 +29,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Support"))
 from live_server import ROOT, LiveServer, Runner  # noqa: E402
-BINARY, MODEL = sys.argv[1], sys.argv[2]
+BINARY, MODEL, SECOND_MODEL = sys.argv[1], sys.argv[2], sys.argv[3]
 # BUILD/release/vaedyn -> BUILD/page-screenshot.png: beside the build that was tested.
 SCREENSHOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(BINARY))), "page-screenshot.png")
 # Bounds on waiting for the server and the browser, so a hang fails instead of blocking
@@ -228,6 +229,11 @@ def downloaded(name):
         return f.read()
 
 
+def saved(name):
+    """A download's name: the page puts the id of the model its run ran on first."""
+    return f"{app('model')}-{name}"
+
+
 try:
     driver.get(server.url + "/")
     concepts = server.json("/concepts?fields=projection")["concepts"]
@@ -290,15 +296,15 @@ try:
     @test
     def run_downloads_hold_the_records():
         driver.find_element(By.CSS_SELECTOR, "[data-download='dynamics-ndjson']").click()
-        records = [json.loads(line) for line in downloaded("dynamics.ndjson").decode().splitlines()]
+        records = [json.loads(line) for line in downloaded(saved("dynamics.ndjson")).decode().splitlines()]
         assert [r["type"] for r in records] == ["start"] + ["step"] * 6 + ["summary"], [r["type"] for r in records]
         driver.find_element(By.CSS_SELECTOR, "[data-download='dynamics-csv']").click()
-        rows = list(csv.reader(downloaded("dynamics.csv").decode().splitlines()))
+        rows = list(csv.reader(downloaded(saved("dynamics.csv")).decode().splitlines()))
         assert rows[0][:3] == ["t", "nearest", "d_" + records[0]["references"][0]["id"]], rows[0]
         assert [int(r[0]) for r in rows[1:]] == list(range(6))
         for figure in ["fig2a", "fig2b", "fig2c"]:
             driver.find_element(By.CSS_SELECTOR, f"[data-download='{figure}']").click()
-            assert downloaded(f"{figure}.png").startswith(PNG), figure
+            assert downloaded(saved(f"{figure}.png")).startswith(PNG), figure
 
     @test
     def stop_ends_a_long_stream_and_the_computation():
@@ -331,11 +337,11 @@ try:
         assert len(stages) == 3 and all(s in (1, 2, 3) for s in stages), stages
         assert driver.find_element(By.ID, "transitions").text, "the summary's transitions are not described"
         driver.find_element(By.CSS_SELECTOR, "[data-download='sweep-csv']").click()
-        rows = list(csv.reader(downloaded("sweep.csv").decode().splitlines()))
+        rows = list(csv.reader(downloaded(saved("sweep.csv")).decode().splitlines()))
         assert rows[0][:5] == ["input", "label", "ratio", "stage", "stage_reference"], rows[0]
         assert [(r[1], float(r[2]), int(r[3])) for r in rows[1:]] == [("6", 0.0, stages[0]), ("6", 0.5, stages[1]), ("6", 1.0, stages[2])]
         driver.find_element(By.CSS_SELECTOR, "[data-download='fig3']").click()
-        assert downloaded("fig3.png").startswith(PNG)
+        assert downloaded(saved("fig3.png")).startswith(PNG)
 
     @test
     def drawn_digit_runs_as_pixels():
@@ -497,6 +503,52 @@ try:
         if other:
             other.stop()
         shutil.rmtree(variant_dir)
+
+    # A third server with two models: the picker lists both and switches between them.
+    pair = None
+    try:
+        pair = LiveServer(BINARY, MODEL, flags=("--model", SECOND_MODEL))
+        listing = json.load(urllib.request.urlopen(pair.url + "/models", timeout=30))
+        first, second = listing["models"][0], listing["models"][1]
+
+        @test
+        def the_model_picker_switches_the_catalogue_and_runs_on_the_model_picked():
+            open_page(pair.url)
+            picker = Select(driver.find_element(By.ID, "model-picker"))
+            assert driver.find_element(By.ID, "model-picker").is_displayed()
+            assert [o.get_attribute("value") for o in picker.options] == [first["id"], second["id"]]
+            assert picker.first_selected_option.get_attribute("value") == first["id"] and app("model") == first["id"]
+            picker.select_by_value(second["id"])
+            wait_for(lambda: app("model") == second["id"] and app("state") == "idle", "the second model's catalogue")
+            line = driver.find_element(By.ID, "model-line").text
+            assert second["id"] in line and second["dataset"] in line, line
+            labels = [o.text for o in Select(driver.find_element(By.ID, "drawn-label")).options][1:]
+            assert labels == second["classNames"], labels
+            second_concepts = json.load(urllib.request.urlopen(f"{pair.url}/concepts?model={second['id']}", timeout=30))["concepts"]
+            assert int(app("concepts")) == len(second_concepts) == len(driver.find_elements(By.CSS_SELECTOR, "#gallery .concept"))
+            watch_requests()
+            pick_exemplar(1)
+            set_field("steps", 3)
+            set_field("trials", 5)
+            driver.find_element(By.ID, "run").click()
+            assert wait_finished() == "done", driver.find_element(By.ID, "error").text
+            [request] = sent_bodies()
+            assert request["body"]["model"] == second["id"], request["body"]
+            labels_drawn = chart("fig2b", "c.data.datasets.filter(d => !d.band).map(d => d.label)")
+            assert set(c["label"] for c in second_concepts) <= set(labels_drawn), labels_drawn
+            assert second["id"] in driver.find_element(By.ID, "status").text
+            driver.find_element(By.CSS_SELECTOR, "[data-download='dynamics-ndjson']").click()
+            records = [json.loads(line) for line in downloaded(f"{second['id']}-dynamics.ndjson").decode().splitlines()]
+            assert {r["model"] for r in records} == {second["id"]}
+            # And back: the first model's catalogue replaces the second's, and its runs are gone.
+            picker.select_by_value(first["id"])
+            wait_for(lambda: app("model") == first["id"] and app("state") == "idle", "the first model's catalogue again")
+            assert chart("fig2b", "c.data.datasets.length") == 0
+            assert not driver.find_element(By.CSS_SELECTOR, "[data-download='dynamics-ndjson']").is_enabled()
+            assert severe_console_entries() == []
+    finally:
+        if pair:
+            pair.stop()
 
     @test
     def a_chart_library_that_does_not_load_is_named():
