@@ -140,6 +140,24 @@ finally:
     server.stop()
 
 
+@test
+def the_compute_slots_and_the_queue_are_shared_by_the_models():
+    # One slot and no queue: a long run on the first model leaves nothing for the second.
+    srv = LiveServer(BINARY, FIRST, config={"limits": {"maxConcurrent": 1, "queueLength": 0}}, flags=("--model", SECOND))
+    try:
+        long_run = json.dumps({"model": IDS[0], "image": {"exemplar": {"digit": 1}}, "steps": 900, "trials": 2000}).encode()
+        c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=120)
+        c.request("POST", "/dynamics", body=long_run, headers={"Content-Type": "application/json"})
+        first = c.getresponse()
+        head = first.read(300)
+        assert first.status == 200 and b"\"experiment\":\"dynamics\"" in head, (first.status, head)
+        status, data = get(srv, "POST", "/dynamics", {"model": IDS[1], "image": {"exemplar": {"digit": 1}}, "steps": 1, "trials": 1})
+        assert status == 503, (status, data[:200])
+        c.close()
+    finally:
+        srv.stop()
+
+
 def start_fails(*args, config=None):
     """Runs `vaedyn serve` expecting it to refuse to start; returns its stderr."""
     cmd = [BINARY, "serve", "--host", "127.0.0.1", "--port", "0", *args]
