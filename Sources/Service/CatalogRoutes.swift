@@ -71,7 +71,7 @@ extension VaedynService {
         }
     }
 
-    /// GET /models: every served model's /model document, the default first-class marked.
+    /// GET /models: every served model's /model document, the default marked.
     func modelList(_ request: HTTPRequest) throws -> HTTPResponse {
         let limits = ModelDocument.Limits(settings.limits)
         let list = catalog.models.map { ModelDocument(served[$0.id]!, limits: limits, isDefault: $0.id == catalog.defaultModel.id) }

@@ -7,6 +7,8 @@ from live_server import ROOT, LiveServer
 
 BINARY = os.environ.get("VAEDYN_BINARY", os.path.join(ROOT, ".build", "release", "vaedyn"))
 MODEL = os.environ.get("VAEDYN_MODEL", os.path.join(ROOT, "models", "mnist-default.vaem"))
+# Served beside MODEL, so that the survival runs see the shared compute slots and queue.
+SECOND_MODEL = os.environ.get("VAEDYN_SECOND_MODEL", os.path.join(ROOT, "models", "fashion-default.vaem"))
 
 
 class Failed(Exception):
@@ -43,7 +45,7 @@ def run(name, body):
 
 
 def start_server(config, env=None):
-    return LiveServer(BINARY, MODEL, config=config, env=env)
+    return LiveServer(BINARY, MODEL, config=config, env=env, flags=("--model", SECOND_MODEL))
 
 
 def server_log(server):
