@@ -14,7 +14,7 @@ public struct SweepRequest {
     public init(_ request: HTTPRequest, model: DynamicsModel, limits: ComputeLimits) throws {
         var chain = try ChainRequest(request, model: model, limits: limits)
         format = try RecordFormat(request)
-        parameters = try chain.parameters(noiseRatioRequired: false)
+        parameters = try chain.parameters(for: .sweep)
         ratios = try Self.noiseRatios(&chain)
         inputs = try Self.inputs(&chain, request)
         try chain.fields.rejectUnknown()
