@@ -4,7 +4,7 @@ import HTTP
 
 /// The options shared by /dynamics and /sweep, read from a JSON body or, for raw image
 /// bodies, from the query (`?steps=50&noise=replace:0.2&x=mean`).
-package struct ChainRequest {
+struct ChainRequest {
     var fields: JSONFields
     let limits: ComputeLimits
     let model: DynamicsModel
@@ -28,7 +28,7 @@ package struct ChainRequest {
 
     /// Raw image bodies /dynamics takes (and its OpenAPI document lists): image/x-portable-anymap
     /// is PNM's type, which PGM files are often sent as.
-    package static let imageMediaTypes = ["image/png", "image/x-portable-graymap", "image/x-portable-anymap"]
+    static let imageMediaTypes = ["image/png", "image/x-portable-graymap", "image/x-portable-anymap"]
 
     static func mediaType(_ request: HTTPRequest) -> String? {
         // Not split(separator:): it yields no element at all for ";" and the index would trap.

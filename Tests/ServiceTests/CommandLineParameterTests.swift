@@ -21,12 +21,17 @@ final class CommandLineParameterTests: XCTestCase {
         process.arguments = arguments
         process.currentDirectoryURL = SettingsTests.root
         let out = Pipe()
+        // A file, not a second pipe: nothing reads it while stdout is drained.
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("vaedyn-options-\(UUID().uuidString).log")
+        try Data().write(to: errors)
+        defer { try? FileManager.default.removeItem(at: errors) }
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "vaedyn \(arguments.joined(separator: " "))")
+        let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        XCTAssertEqual(process.terminationStatus, 0, "vaedyn \(arguments.joined(separator: " ")):\n\(stderr.suffix(2000))")
         return String(decoding: data, as: UTF8.self)
     }
 
