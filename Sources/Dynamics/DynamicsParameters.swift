@@ -1,5 +1,6 @@
-/// Everything a run depends on besides the model and the input; echoed in the start record.
-public struct DynamicsParameters: Codable, Sendable, Equatable {
+/// Everything a run depends on besides the model and the input; echoed in the start record
+/// under the names of RunParameter.all (DynamicsParameters+Coding).
+public struct DynamicsParameters: Sendable, Equatable {
     /// Whether a chain variable is drawn from its distribution or replaced by its mean.
     public enum Draw: String, Codable, Sendable, CaseIterable {
         case sample, mean
@@ -26,9 +27,6 @@ public struct DynamicsParameters: Codable, Sendable, Equatable {
         case state
     }
 
-    public static let maximumTrials = 100_000
-    public static let maximumSteps = 100_000
-
     public var steps = 100
     public var trials = 500
     public var seed: UInt64 = 1
@@ -50,9 +48,15 @@ public struct DynamicsParameters: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// Checks every integer against its range in RunParameter.all, and the rules between parameters.
     public func validate() throws {
-        guard (1...Self.maximumSteps).contains(steps) else { throw DynamicsError("steps must be in 1...\(Self.maximumSteps), got \(steps)") }
-        guard (1...Self.maximumTrials).contains(trials) else { throw DynamicsError("trials must be in 1...\(Self.maximumTrials), got \(trials)") }
+        for parameter in RunParameter.all {
+            // A seed beyond Int.max reads as Int.max: still outside its range.
+            guard case .integer(let range) = parameter.kind, case .integer(let value) = parameter.value(in: self) else { continue }
+            guard range.contains(value) else {
+                throw DynamicsError("\(parameter.name) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+            }
+        }
         try noise.validate(binaryImages: binarize)
         if let window, window.to > steps {
             throw DynamicsError("window \(window) ends after the last step \(steps)")

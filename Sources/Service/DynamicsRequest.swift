@@ -20,12 +20,9 @@ public struct DynamicsRequest {
         var chain = try ChainRequest(request, models: models, limits: limits)
         model = chain.model
         format = try RecordFormat(request)
-        var parameters = try chain.parameters(noiseRatioRequired: true)
-        parameters.meanImage = try chain.fields.bool("meanImage") ?? false
-        parameters.projection = try chain.fields.bool("projection") ?? false
+        parameters = try chain.parameters(for: .dynamics)
         input = try chain.input(request)
         try chain.fields.rejectUnknown()
         try chain.checkBudget((parameters.steps + 1) * parameters.trials, what: "steps x trials")
-        self.parameters = parameters
     }
 }

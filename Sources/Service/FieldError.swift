@@ -18,7 +18,7 @@ public struct FieldError: Error, Sendable, Equatable {
 extension HTTPError {
     static func unsupportedMediaType(_ type: String?) -> HTTPError {
         HTTPError(.unsupportedMediaType, code: "unsupported_media_type",
-                  message: "send application/json, image/png or image/x-portable-graymap, not \(type ?? "no Content-Type")")
+                  message: "send \((["application/json"] + ChainRequest.imageMediaTypes).joined(separator: ", ")), not \(type ?? "no Content-Type")")
     }
 
     static func invalidJSON(_ why: String) -> HTTPError {

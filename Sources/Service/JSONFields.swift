@@ -79,13 +79,11 @@ struct JSONFields {
         return a
     }
 
-    /// One of the raw values of `T`.
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _: T.Type) throws -> T? where T.RawValue == String {
+    /// One of `choices`.
+    mutating func choice(_ key: String, _ choices: [String]) throws -> String? {
         guard let s = try string(key) else { return nil }
-        guard let v = T(rawValue: s) else {
-            throw FieldError(name(key), "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), got '\(s)'")
-        }
-        return v
+        guard choices.contains(s) else { throw FieldError(name(key), "must be one of \(choices.joined(separator: ", ")), got '\(s)'") }
+        return s
     }
 
     /// Fails on any field that was never read: a misspelt option must not be ignored.

@@ -1,7 +1,47 @@
+import Dynamics
+import Foundation
+
 /// The OpenAPI 3.1 description of the API, served at /openapi.json. A test checks real
-/// responses against its schemas (Tests/Service), so it cannot drift from the code.
-enum OpenAPIDocument {
-    static let json = #"""
+/// responses against its schemas (Tests/Service), so it cannot drift from the code. The
+/// run parameters (ChainOptions, the request schemas' parameter properties, the query
+/// parameters of /dynamics) and the raw image media types are written from
+/// RunParameter.all and ChainRequest.imageMediaTypes into the hand-written rest.
+package enum OpenAPIDocument {
+    package static let json: String = {
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(template.utf8)), var document = parsed as? [String: Any] else {
+            preconditionFailure("OpenAPIDocument.template is not a JSON object")
+        }
+        let shared = RunParameter.all.filter { ParameterSchema.same($0) }
+        let own = RunParameter.all.filter { !ParameterSchema.same($0) }
+        edit(&document, ["paths", "/dynamics", "post"]) { post in
+            post["parameters"] = (post["parameters"] as? [Any] ?? []) + RunParameter.all.map(ParameterSchema.query)
+        }
+        edit(&document, ["paths", "/dynamics", "post", "requestBody", "content"]) { content in
+            for type in ChainRequest.imageMediaTypes { content[type] = ["schema": ["type": "string", "format": "binary"]] }
+        }
+        edit(&document, ["components", "schemas", "ChainOptions", "properties"]) { properties in
+            for parameter in shared { properties[parameter.name] = ParameterSchema.property(parameter, for: .dynamics) }
+        }
+        for (schema, experiment) in [("DynamicsRequest", RunParameter.Experiment.dynamics), ("SweepRequest", .sweep)] {
+            edit(&document, ["components", "schemas", schema, "properties"]) { properties in
+                for parameter in own { properties[parameter.name] = ParameterSchema.property(parameter, for: experiment) }
+            }
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            preconditionFailure("the OpenAPI document does not serialise")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }()
+
+    /// Applies `change` to the object at `path`, creating the objects on the way.
+    private static func edit(_ object: inout [String: Any], _ path: ArraySlice<String>, _ change: (inout [String: Any]) -> Void) {
+        guard let key = path.first else { return change(&object) }
+        var child = object[key] as? [String: Any] ?? [:]
+        edit(&child, path.dropFirst(), change)
+        object[key] = child
+    }
+
+    private static let template = #"""
 {
   "openapi": "3.1.0",
   "info": {
@@ -16,18 +56,12 @@ enum OpenAPIDocument {
         "parameters": [
           {"name": "stream", "in": "query", "schema": {"type": "string", "enum": ["true", "false"]}, "description": "false: one JSON document {records: [...]} at the end"},
           {"name": "model", "in": "query", "schema": {"type": "string"}, "description": "id of a served model (GET /models lists them); default the default model"},
-          {"name": "steps", "in": "query", "schema": {"type": "integer"}, "description": "for raw image bodies: the JSON fields as query parameters"},
-          {"name": "trials", "in": "query", "schema": {"type": "integer"}},
-          {"name": "seed", "in": "query", "schema": {"type": "integer"}},
-          {"name": "noise", "in": "query", "schema": {"type": "string"}, "description": "MODEL:P, e.g. replace:0.2"},
-          {"name": "label", "in": "query", "schema": {"type": "integer"}}
+          {"name": "label", "in": "query", "schema": {"type": "integer", "minimum": 0}, "description": "for raw image bodies, the class of the image; the run parameters that follow are the JSON fields as query parameters"}
         ],
         "requestBody": {
           "required": true,
           "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/DynamicsRequest"}},
-            "image/png": {"schema": {"type": "string", "format": "binary"}},
-            "image/x-portable-graymap": {"schema": {"type": "string", "format": "binary"}}
+            "application/json": {"schema": {"$ref": "#/components/schemas/DynamicsRequest"}}
           }
         },
         "responses": {
@@ -160,27 +194,11 @@ enum OpenAPIDocument {
         },
         "additionalProperties": false
       },
-      "Noise": {
-        "oneOf": [
-          {"type": "string", "description": "MODEL:P, e.g. replace:0.2 (a sweep takes MODEL alone)"},
-          {"type": "object", "required": ["model"], "properties": {"model": {"enum": ["replace", "flip", "salt-pepper", "gaussian"]}, "p": {"type": "number", "minimum": 0, "maximum": 1}}, "additionalProperties": false}
-        ]
-      },
       "ChainOptions": {
         "type": "object",
+        "description": "the run parameters both endpoints take, as the start record echoes them (docs/records.md), and which model runs",
         "properties": {
           "model": {"type": "string", "description": "id of a served model (GET /models lists them); default the default model"},
-          "steps": {"type": "integer", "minimum": 1, "default": 100},
-          "trials": {"type": "integer", "minimum": 1, "default": 500},
-          "seed": {"type": "integer", "minimum": 0, "default": 1},
-          "noise": {"$ref": "#/components/schemas/Noise"},
-          "binarize": {"type": "boolean", "default": true},
-          "x": {"enum": ["sample", "mean"], "default": "sample"},
-          "z": {"enum": ["sample", "mean"], "default": "sample"},
-          "measure": {"enum": ["mean", "sample"], "default": "mean"},
-          "metric": {"enum": ["euclidean", "cosine"], "default": "euclidean"},
-          "aggregate": {"enum": ["trials", "state"], "default": "trials"},
-          "window": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"from": {"type": "integer"}, "to": {"type": "integer"}}}]},
           "label": {"type": "integer", "minimum": 0, "description": "class of a given image"}
         }
       },
@@ -188,9 +206,7 @@ enum OpenAPIDocument {
         "allOf": [{"$ref": "#/components/schemas/ChainOptions"}],
         "required": ["image"],
         "properties": {
-          "image": {"$ref": "#/components/schemas/Image"},
-          "meanImage": {"type": "boolean", "default": false},
-          "projection": {"type": "boolean", "default": false}
+          "image": {"$ref": "#/components/schemas/Image"}
         }
       },
       "SweepRequest": {

@@ -22,7 +22,7 @@ public struct SweepRequest {
         var chain = try ChainRequest(request, models: models, limits: limits)
         model = chain.model
         format = try RecordFormat(request)
-        parameters = try chain.parameters(noiseRatioRequired: false)
+        parameters = try chain.parameters(for: .sweep)
         ratios = try Self.noiseRatios(&chain)
         inputs = try Self.inputs(&chain, request)
         try chain.fields.rejectUnknown()

@@ -11,7 +11,7 @@ struct DynamicsCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
     @OptionGroup var chain: ChainOptions
-    @Option(help: "Noise on x0, KIND:RATIO with KIND replace, flip, salt-pepper or gaussian.") var noise = "replace:0.2"
+    @Option(help: "Noise on x0, KIND:RATIO with KIND replace, flip, salt-pepper or gaussian.") var noise = DynamicsParameters().noise.description
     @Flag(name: .customLong("mean-image"), help: "Step records carry the mean over trials of x(t).") var meanImage = false
     @Flag(help: "Step records carry every trial's state on the two projection axes.") var projection = false
     @Flag(help: "Step records carry the classes of the trials' nearest training memories (reads the training set from --data).") var memory = false

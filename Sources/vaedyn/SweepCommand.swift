@@ -11,7 +11,7 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
     @OptionGroup var chain: ChainOptions
-    @Option(name: .customLong("noise-kind"), help: "replace, flip, salt-pepper or gaussian.") var noiseKind = "replace"
+    @Option(name: .customLong("noise-kind"), help: "replace, flip, salt-pepper or gaussian.") var noiseKind = DynamicsParameters().noise.kind.rawValue
     @Option(name: .customLong("noise-grid"), help: "Ratios FROM:TO:STEP.") var noiseGrid = "0:1:0.05"
     @Option(help: "Population instead of one input: a class, or 'all' for every class.") var population: String?
     @Option(help: "Inputs per class of the population (the first test images of the class).") var count = 10

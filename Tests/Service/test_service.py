@@ -183,6 +183,57 @@ try:
         assert a == b
 
     @test
+    def a_start_records_parameters_posted_back_run_the_same_chains():
+        # Away from every default, so that a parameter dropped or misread on the way back shows.
+        image = {"pixels": [((i * 37) % 256) / 255 for i in range(784)]}
+        first = {"image": image, "label": 4, "steps": 6, "trials": 20, "seed": 31, "noise": "salt-pepper:0.15", "binarize": False,
+                 "x": "mean", "z": "mean", "measure": "sample", "metric": "cosine", "aggregate": "state", "window": "2:5",
+                 "meanImage": True, "projection": True}
+        status, _, raw = server.json("POST", "/dynamics", first)
+        assert status == 200, (status, raw[:300])
+        records = ndjson(raw.decode())
+        check_stream(DOC, records, "step")
+        echoed = records[0]["parameters"]
+        assert {"x", "z", "aggregate"} <= set(echoed) and not {"image", "latent", "aggregation"} & set(echoed), echoed
+        status, _, again = server.json("POST", "/dynamics", {**echoed, "image": image, "label": 4})
+        assert status == 200 and again == raw, (status, again[:300])
+        # A sweep's start record, with its ratios, posted back to /sweep: its noise ratio 0 and
+        # the step-record switches it echoes as false are taken.
+        sweep = {"image": {"exemplar": {"digit": 3}}, "noise": "flip", "noiseGrid": "0:0.5:0.25", "steps": 4, "trials": 10, "z": "mean"}
+        status, _, raw = server.json("POST", "/sweep", sweep)
+        assert status == 200, (status, raw[:300])
+        start = ndjson(raw.decode())[0]
+        status, _, again = server.json("POST", "/sweep", {**start["parameters"], "image": sweep["image"], "ratios": start["noiseRatios"]})
+        assert status == 200 and again == raw, (status, again[:300])
+
+    @test
+    def a_request_takes_the_names_the_start_record_echoes():
+        # The old bug: x, z and aggregate went out as image, latent and aggregation, and those came back 422.
+        payload = {"image": {"exemplar": {"digit": 6}}, "steps": 3, "trials": 5, "x": "mean", "z": "mean", "aggregate": "state",
+                   "noise": {"kind": "gaussian", "ratio": 0.3}, "window": {"from": 0, "to": 2}, "memory": False}
+        status, _, raw = server.json("POST", "/dynamics", payload)
+        assert status == 200, (status, raw[:300])
+        parameters = ndjson(raw.decode())[0]["parameters"]
+        for name in ["x", "z", "aggregate", "noise", "window", "memory"]:
+            assert parameters[name] == payload[name], (name, parameters[name], payload[name])
+        # The aliases run the same chains as the echoed forms.
+        alias = {**payload, "noise": {"model": "gaussian", "p": 0.3}, "window": "0:2"}
+        assert server.json("POST", "/dynamics", alias)[2] == raw
+
+    @test
+    def every_raw_image_type_the_document_lists_is_taken():
+        listed = [t for t in DOC["paths"]["/dynamics"]["post"]["requestBody"]["content"] if t.startswith("image/")]
+        assert "image/x-portable-anymap" in listed, listed
+        pgm = b"P5\n28 28\n255\n" + bytes((i * 7) % 256 for i in range(784))
+        png = open(os.path.join(ROOT, "scripts", "examples", "six.png"), "rb").read()
+        for media_type in listed:
+            body = png if media_type == "image/png" else pgm
+            status, _, raw = server.request("POST", "/dynamics?steps=2&trials=3&x=mean&window=0:1&label=6", body, {"Content-Type": media_type})
+            assert status == 200, (media_type, status, raw[:300])
+            start = ndjson(raw.decode())[0]
+            assert start["parameters"]["x"] == "mean" and start["parameters"]["window"] == {"from": 0, "to": 1}, start["parameters"]
+
+    @test
     def invalid_requests_name_the_field_and_the_rule():
         cases = [
             ({"image": {"exemplar": {"digit": 6}}, "trails": 5}, 422, "trails"),
@@ -190,8 +241,11 @@ try:
             ({"image": {"exemplar": {"digit": 6}}, "steps": 2.5}, 422, "steps"),
             ({"image": {"exemplar": {"digit": 6}}, "noise": {"model": "replace", "p": 1.5}}, 422, "noise.p"),
             ({"image": {"exemplar": {"digit": 6}}, "noise": {"model": "blur", "p": 0.1}}, 422, "noise.model"),
-            ({"image": {"exemplar": {"digit": 6}}, "noise": ""}, 422, "noise.model"),
-            ({"image": {"exemplar": {"digit": 6}}, "noise": ":0.2"}, 422, "noise.model"),
+            ({"image": {"exemplar": {"digit": 6}}, "noise": {"kind": "replace", "ratio": -0.1}}, 422, "noise.ratio"),
+            ({"image": {"exemplar": {"digit": 6}}, "noise": ""}, 422, "noise.kind"),
+            ({"image": {"exemplar": {"digit": 6}}, "noise": ":0.2"}, 422, "noise.kind"),
+            ({"image": {"exemplar": {"digit": 6}}, "memory": True}, 422, "memory"),
+            ({"image": {"exemplar": {"digit": 6}}, "aggregation": "state"}, 422, "aggregation"),
             ({"image": {"exemplar": {"digit": 12}}}, 422, "image.exemplar.digit"),
             ({"image": {"pixels": [0.5] * 10}}, 422, "image.pixels"),
             ({"image": {"pixels": [0.5] * 783 + [2]}}, 422, "image.pixels[783]"),

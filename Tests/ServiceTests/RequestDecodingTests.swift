@@ -21,12 +21,12 @@ final class RequestDecodingTests: XCTestCase {
         }
     }
 
-    func testNoiseWithoutAModelIsAFieldError() {
+    func testNoiseWithoutAKindIsAFieldError() {
         // An empty noise string used to trap on an index out of range, taking the server down.
         for noise in ["", ":"] {
             let body = #"{"image": {"exemplar": {"digit": 6}}, "noise": "\#(noise)"}"#
-            assertFieldError("noise.model", try DynamicsRequest(request("/dynamics", body), model: Self.service.model, limits: ComputeLimits()))
-            assertFieldError("noise.model", try SweepRequest(request("/sweep", body), model: Self.service.model, limits: ComputeLimits()))
+            assertFieldError("noise.kind", try DynamicsRequest(request("/dynamics", body), model: Self.service.model, limits: ComputeLimits()))
+            assertFieldError("noise.kind", try SweepRequest(request("/sweep", body), model: Self.service.model, limits: ComputeLimits()))
         }
     }
 }
