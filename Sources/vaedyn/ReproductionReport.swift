@@ -242,7 +242,7 @@ struct ReproductionReport {
         }
         s += "- Group levels: \(eligible) of \(inputs) inputs have a group among their ancestors. "
         for (name, sweep) in modes {
-            let perLevel = sweep.groupStages.map { "\(levels[$0 - 1]) \(sweep.everAtGroup(stage: $0))" }.joined(separator: ", ")
+            let perLevel = sweep.groupStages.map { "\(levels[$0 - 1]): \(sweep.everAtGroup(stage: $0))" }.joined(separator: ", ")
             s += "With \(name), \(sweep.everAtGroup()) stop at a group level at some ratio (\(perLevel)), "
             s += "\(sweep.groupAfterClass(thenRoot: false)) of them after an item or class stage at a smaller ratio, "
             s += "\(sweep.groupAfterClass(thenRoot: true)) of those before all at a larger one. "

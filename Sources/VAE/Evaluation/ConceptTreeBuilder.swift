@@ -33,7 +33,7 @@ public enum ConceptTreeBuilder {
                     throw ConceptTreeError("\(path): the group id '\(g.id)' is used twice or is the id of a class concept, 'all' or 'self'")
                 }
                 guard Set(g.members).count >= 2 else {
-                    throw ConceptTreeError("\(path): group '\(g.id)' has \(Set(g.members).count) member; a group needs two (a group of one would repeat its member's concept)")
+                    throw ConceptTreeError("\(path): group '\(g.id)' has fewer than two distinct members; a group needs two (a group of one would repeat its member's concept)")
                 }
                 var leaves = Set<Int>()
                 for member in g.members {
