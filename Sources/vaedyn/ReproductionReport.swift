@@ -208,12 +208,12 @@ struct ReproductionReport {
     /// Fig 3 by level of the concept tree, for any tree: where the inputs stop, whether the
     /// level reached rises with the noise, and whether group levels show between class and all.
     func treeSection() -> String {
-        let d = model.description, levels = ["item"] + d.conceptLevels
+        let d = model.description, levels = sweeps[.sample]!.levels
         var s = "\n## Fig 3 by level of the concept tree\n\n"
         s += "Levels: \(levels.joined(separator: " -> ")); " + treeProvenance(d.conceptTree ?? .paper) + ". "
-        s += "An input's stage at a ratio is the level of the nearest of its own ancestors at the minimum over t <= \(sweepSteps); "
-        s += "a class outside every group of a level skips that level.\n\n"
+        s += "An input's stage at a ratio is the level of the nearest of its own ancestors at the minimum over t <= \(sweepSteps)"
         let groups = d.concepts.filter { $0.level != d.conceptLevels.first && $0.level != d.conceptLevels.last }
+        s += groups.isEmpty ? ".\n\n" : "; a class outside every group of a level skips that level.\n\n"
         for g in groups {
             s += "- `\(g.id)` (\(g.level)): " + d.concepts.filter { $0.parent == g.id }.map(\.label).joined(separator: ", ") + "\n"
         }
