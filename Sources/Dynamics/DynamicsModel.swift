@@ -1,7 +1,7 @@
 import VAE
 
-/// A loaded model as the engine uses it: the network, its concepts as a tree, and the
-/// 2-D projection. Immutable and shareable: a server keeps one per model and runs many
+/// A loaded model as the engine uses it: the network, its concepts as a tree (`levels`,
+/// `ancestry`, `children`), and the 2-D projection. Immutable and shareable: a server keeps one per model and runs many
 /// requests on it at once (each run has its own buffers).
 public struct DynamicsModel: Sendable {
     public let bundle: ModelBundle
@@ -28,6 +28,16 @@ public struct DynamicsModel: Sendable {
     public var id: String { bundle.description.id }
     public var architecture: Architecture { bundle.architecture }
     public var concepts: [ConceptInfo] { bundle.description.concepts }
+
+    /// The levels of the concept tree from the most specific to the most abstract: "item"
+    /// (the input's own pattern, `ReferenceSet.selfID`), "class", any group levels, then the
+    /// root's ("all"). Stage k of a record is level k - 1 of this list.
+    public var levels: [String] { [ReferenceSet.itemLevel] + bundle.description.conceptLevels }
+
+    /// The concepts whose parent is `concept`, in file order (none for a class concept).
+    public func children(of concept: Int) -> [Int] {
+        concepts.indices.filter { concepts[$0].parent == concepts[concept].id }
+    }
 
     /// The concept standing for class `label` (level "class", label = the class name).
     public func classConcept(label: Int) -> Int? {

@@ -47,7 +47,7 @@ public final class DynamicsRun {
         StartRecord(model: model.id, experiment: "dynamics", kernel: kernel.name, latentSize: model.architecture.latentSize,
                     parameters: parameters, inputs: [input.info], references: references.infos,
                     classReferences: references.classReferences.map { references.infos[$0].id },
-                    classNames: model.bundle.description.classNames,
+                    classNames: model.bundle.description.classNames, levels: model.levels,
                     projectedReferences: parameters.projection ? projectedReferences(model: model, references: references) : nil)
     }
 
@@ -71,6 +71,7 @@ public final class DynamicsRun {
                 let s = ladder.stage(outcome.minimum)
                 summary.stage = s.stage
                 summary.stageReference = references.infos[s.reference].id
+                summary.stageLevel = s.level
             }
             last = .summary(summary)
         } catch {

@@ -14,4 +14,7 @@ public struct PointRecord: Codable, Sendable, Equatable {
     public var stage: Int?
     /// Id of the reference that decides the stage.
     public var stageReference: String?
+    /// The stage's level in the concept tree ("item", "class", a group level, "all"): the
+    /// start record's `levels[stage - 1]`.
+    public var stageLevel: String?
 }

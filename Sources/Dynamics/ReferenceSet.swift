@@ -4,6 +4,8 @@ import VAE
 /// input's own pattern xi_self (encoder mean of the clean input) when the input is known.
 public struct ReferenceSet: Sendable {
     public static let selfID = "self"
+    /// The level of `self` in the concept tree, below "class".
+    public static let itemLevel = "item"
 
     public let infos: [ReferenceInfo]
     /// R x Z, row-major.
@@ -20,7 +22,7 @@ public struct ReferenceSet: Sendable {
         var vectors = model.bundle.conceptVectors.flatMap { $0 }
         if let input {
             let parent = input.label.flatMap { model.classConcept(label: $0) }.map { model.concepts[$0].id }
-            infos.append(ReferenceInfo(id: Self.selfID, label: "input", level: "item", parent: parent ?? model.concepts.first { $0.parent == nil }?.id))
+            infos.append(ReferenceInfo(id: Self.selfID, label: "input", level: Self.itemLevel, parent: parent ?? model.concepts.first { $0.parent == nil }?.id))
             vectors += Self.cleanCode(model: model, pixels: input.pixels)
         }
         self.infos = infos

@@ -17,6 +17,8 @@ public struct StartRecord: Codable, Sendable, Equatable {
     public var classReferences: [String]
     /// Model class names: the order of `memoryShares`.
     public var classNames: [String]
+    /// The concept tree's levels, "item" (self) first, the root's last: stage k is level k - 1.
+    public var levels: [String]
     /// Each reference on the two projection axes (with parameters.projection).
     public var projectedReferences: [[Float]]?
 }

@@ -12,8 +12,9 @@ public struct SummaryRecord: Codable, Sendable, Equatable {
     /// Dynamics: the stage at the minima (see StageLadder).
     public var stage: Int?
     public var stageReference: String?
-    /// Sweep: per noise ratio, the number of inputs in each stage (index 0 = stage 1); inputs
-    /// without a stage are not counted.
+    public var stageLevel: String?
+    /// Sweep: per noise ratio, the number of inputs in each stage (index 0 = stage 1), one
+    /// entry per level of the start record's `levels`; inputs without a stage are not counted.
     public var stageCounts: [[Int]]?
     /// Sweep: per input, the ratios where its stage changes.
     public var stageChanges: [[StageChange]]?

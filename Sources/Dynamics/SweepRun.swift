@@ -44,7 +44,7 @@ public final class SweepRun {
         return StartRecord(model: model.id, experiment: "sweep", kernel: kernel.name, latentSize: model.architecture.latentSize,
                            parameters: parameters, noiseRatios: ratios, inputs: inputs.map(\.info), references: references.infos,
                            classReferences: references.classReferences.map { references.infos[$0].id },
-                           classNames: model.bundle.description.classNames)
+                           classNames: model.bundle.description.classNames, levels: model.levels)
     }
 
     /// Emits the start record, one point record per (input, ratio), input after input, then
@@ -73,7 +73,8 @@ public final class SweepRun {
                         let stage = ladder?.stage(outcome.minimum)
                         stages[i].append(stage?.stage)
                         emit(.point(PointRecord(model: model.id, input: i, ratio: ratio, minimum: outcome.minimum, minimumStep: outcome.minimumStep,
-                                                stage: stage?.stage, stageReference: stage.map { references.infos[$0.reference].id })))
+                                                stage: stage?.stage, stageReference: stage.map { references.infos[$0.reference].id },
+                                                stageLevel: stage?.level)))
                         completed += 1
                         progress(completed)
                     }
@@ -88,8 +89,7 @@ public final class SweepRun {
     }
 
     private func summary(stages: [[Int?]], completed: Int) -> SummaryRecord {
-        let rungs = stages.joined().compactMap { $0 }.max() ?? 0
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: rungs), count: ratios.count)
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: model.levels.count), count: ratios.count)
         for row in stages {
             for (k, stage) in row.enumerated() { if let stage { counts[k][stage - 1] += 1 } }
         }

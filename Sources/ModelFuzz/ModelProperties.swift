@@ -9,8 +9,9 @@ import VAE
 /// loads to the same bytes again; and a bundle that loads either is refused by
 /// DynamicsModel with a DynamicsError or ArchiveError, or serves: its concepts decode and
 /// project, every concept's ancestry ends, and a short dynamics run and a short sweep on it
-/// write records that are all valid JSON lines. No allocation may exceed what the file's
-/// size justifies (the script runs libFuzzer with -malloc_limit_mb).
+/// write records that are all valid JSON lines, with stages that name a level of its tree.
+/// No allocation may exceed what the file's size justifies (the script runs libFuzzer with
+/// -malloc_limit_mb).
 enum ModelProperties {
     /// How far the inputs got (printed by the replay tool, to see what a corpus covers).
     nonisolated(unsafe) static var examined = 0, loaded = 0, served = 0
@@ -96,9 +97,24 @@ enum ModelProperties {
         p.projection = false
         do {
             let sweep = try SweepRun(model: model, inputs: inputs, ratios: [0, 0.5], parameters: p)
-            sweep.run { checkLine($0) }
+            sweep.run { record in
+                checkLine(record)
+                checkStages(record, levels: model.levels)
+            }
         } catch {
             preconditionFailure("a sweep of a model that loads is refused: \(error)")
+        }
+    }
+
+    /// Stages name a level of the model's tree, and a sweep counts one entry per level.
+    static func checkStages(_ record: DynamicsRecord, levels: [String]) {
+        switch record {
+        case .point(let p):
+            if let stage = p.stage { precondition(levels.indices.contains(stage - 1) && p.stageLevel == levels[stage - 1], "stage \(stage) of \(levels)") }
+        case .summary(let s):
+            precondition(s.stageCounts?.allSatisfy { $0.count == levels.count } ?? true, "stage counts of \(levels.count) levels: \(s.stageCounts ?? [])")
+        default:
+            break
         }
     }
 

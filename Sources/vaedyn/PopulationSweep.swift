@@ -3,8 +3,11 @@ import Dynamics
 /// Fig 3 over a population: the stage of every input at every noise ratio.
 struct PopulationSweep {
     let ratios: [Float]
+    /// The concept tree's levels, "item" first: stage k is levels[k - 1].
+    let levels: [String]
     /// stages[input][ratio], nil where the input has no stage.
     let stages: [[Int?]]
+    /// stageCounts[ratio][stage - 1], one entry per level.
     let stageCounts: [[Int]]
 
     init(model: DynamicsModel, inputs: [DynamicsInput], ratios: [Float], parameters: DynamicsParameters,
@@ -16,14 +19,21 @@ struct PopulationSweep {
             throw CLIError("the sweep stopped before the end")
         }
         self.ratios = ratios
+        levels = model.levels
         self.stages = stages
-        stageCounts = counts.map { $0 + [Int](repeating: 0, count: max(0, 3 - $0.count)) }
+        stageCounts = counts
     }
 
     func inputs(where predicate: ([Int?]) -> Bool) -> Int { stages.filter(predicate).count }
 
     /// Inputs that are in stage `stage` at the ratio with index `k`.
     func count(stage: Int, at k: Int) -> Int { stageCounts[k][stage - 1] }
+
+    /// The root's stage: III in the paper's tree.
+    var rootStage: Int { levels.count }
+
+    /// The stages of the group levels, between class (2) and the root.
+    var groupStages: Range<Int> { 3..<rootStage }
 
     /// Inputs in stage II at some ratio.
     var everStageTwo: Int { inputs { $0.contains(2) } }
@@ -40,5 +50,28 @@ struct PopulationSweep {
     var meanStageTwoWidth: Double {
         let widths = stages.map { $0.filter { $0 == 2 }.count }.filter { $0 > 0 }
         return widths.isEmpty ? 0 : Double(widths.reduce(0, +)) / Double(widths.count)
+    }
+
+    /// The mean stage over the inputs that have one, at the ratio with index `k`.
+    func meanStage(at k: Int) -> Double {
+        let n = stageCounts[k].reduce(0, +)
+        return n == 0 ? .nan : Double(stageCounts[k].enumerated().reduce(0) { $0 + ($1.offset + 1) * $1.element }) / Double(n)
+    }
+
+    /// Inputs at a group level's stage at some ratio (`stage`: that level only).
+    func everAtGroup(stage: Int? = nil) -> Int {
+        let wanted = stage.map { $0..<($0 + 1) } ?? groupStages
+        return inputs { row in row.contains { $0.map(wanted.contains) ?? false } }
+    }
+
+    /// Inputs at a group level at some ratio with item or class at a smaller ratio and, when
+    /// `thenRoot`, the root at a larger one: a group stage between class and all as the noise grows.
+    func groupAfterClass(thenRoot: Bool) -> Int {
+        inputs { row in
+            row.indices.contains { k in
+                guard let s = row[k], groupStages.contains(s) else { return false }
+                return row[..<k].contains { ($0 ?? rootStage) <= 2 } && (!thenRoot || row[(k + 1)...].contains(rootStage))
+            }
+        }
     }
 }

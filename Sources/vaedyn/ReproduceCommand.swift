@@ -20,9 +20,11 @@ struct ReproduceCommand: ParsableCommand {
     @Option(name: .customLong("sweep-steps"), help: "Steps of each Fig 3 point (the minimum is over 0...steps).") var sweepSteps = 30
     @Option(name: .customLong("early-window"), help: "Last step of the early-window variant of Fig 3.") var earlyWindow = 10
     @Option(help: "Noise ratios of Fig 3, FROM:TO:STEP.") var grid = "0:1:0.1"
+    @Option(help: "Concept tree to run on, built in memory: \(TreeChoice.syntax) (default: the model file's own).") var tree: String?
 
     func run() throws {
-        let bundle = try reporting(model) { try ModelBundle(contentsOf: URL(fileURLWithPath: model)) }
+        var bundle = try reporting(model) { try ModelBundle(contentsOf: URL(fileURLWithPath: model)) }
+        if let tree { try TreeChoice(parsing: tree).apply(to: &bundle) }
         let dynamicsModel = try reporting(model) { try DynamicsModel(bundle: bundle) }
         let classes = Array(0..<bundle.description.classNames.count)
         let inputs = try reporting("inputs") { try DynamicsInput.exemplars(of: dynamicsModel, labels: classes, perClass: perClass) }
@@ -53,7 +55,10 @@ struct ReproduceCommand: ParsableCommand {
         }
 
         var report = ReproductionReport(model: bundle, labels: inputs.map { $0.label! }, perClass: perClass, seed: seed, noise: noise, trials: trials, steps: steps,
-                                        sweepTrials: sweepTrials, sweepSteps: sweepSteps, earlyWindow: earlyWindow, grid: grid, ratios: ratios)
+                                        sweepTrials: sweepTrials, sweepSteps: sweepSteps, earlyWindow: earlyWindow, grid: grid, ratios: ratios, tree: tree)
+        report.ancestorStages = inputs.map { input in
+            StageLadder(model: dynamicsModel, references: ReferenceSet(model: dynamicsModel, input: input), label: input.label)!.rungLevels.map { $0 + 1 }
+        }
         for image in DynamicsParameters.Draw.allCases {
             report.dynamics[image] = try phase("Fig 2b, x \(image): \(inputs.count) inputs x \(trials) trials x \(steps) steps", total: inputs.count) {
                 try PopulationDynamics(model: dynamicsModel, inputs: inputs, parameters: parameters(image, steps: steps, trials: trials),

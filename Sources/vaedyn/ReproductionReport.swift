@@ -12,6 +12,11 @@ struct ReproductionReport {
     let seed: UInt64, noise: Float, trials: Int, steps: Int
     let sweepTrials: Int, sweepSteps: Int, earlyWindow: Int
     let grid: String, ratios: [Float]
+    /// `--tree` as given; nil: the model file's own tree.
+    let tree: String?
+    /// Per input, the stages its ancestors give (1 = item, 2 = class, ..., the root's):
+    /// a class outside every group of a level has no stage there.
+    var ancestorStages: [[Int]] = []
     var dynamics: [DynamicsParameters.Draw: PopulationDynamics] = [:]
     var sweeps: [DynamicsParameters.Draw: PopulationSweep] = [:]
     var earlySweeps: [DynamicsParameters.Draw: PopulationSweep] = [:]
@@ -22,7 +27,7 @@ struct ReproductionReport {
     var seconds = 0.0
 
     init(model: ModelBundle, labels: [Int], perClass: Int, seed: UInt64, noise: Float, trials: Int, steps: Int,
-         sweepTrials: Int, sweepSteps: Int, earlyWindow: Int, grid: String, ratios: [Float]) {
+         sweepTrials: Int, sweepSteps: Int, earlyWindow: Int, grid: String, ratios: [Float], tree: String?) {
         self.model = model
         inputs = labels.count
         self.labels = labels
@@ -36,6 +41,7 @@ struct ReproductionReport {
         self.earlyWindow = earlyWindow
         self.grid = grid
         self.ratios = ratios
+        self.tree = tree
     }
 
     static let modes: [(DynamicsParameters.Draw, String)] = [(.sample, "sampled x (the paper's chain)"), (.mean, "decoder-mean x")]
@@ -46,6 +52,7 @@ struct ReproductionReport {
     var command: String {
         "vaedyn reproduce --model models/\((model.description.id as NSString).appendingPathExtension("vaem")!) --per-class \(perClass) --seed \(seed) --noise \(noise) " +
             "--trials \(trials) --steps \(steps) --sweep-trials \(sweepTrials) --sweep-steps \(sweepSteps) --early-window \(earlyWindow) --grid \(grid)"
+            + (tree.map { " --tree \($0)" } ?? "")
     }
 
     func markdown() -> String {
@@ -55,6 +62,7 @@ struct ReproductionReport {
         md += claimsSection()
         md += fig2bSection()
         md += fig3Section()
+        md += treeSection()
         md += String(format: "\nThe whole run took %.0f s.\n", seconds)
         return md
     }
@@ -89,8 +97,8 @@ struct ReproductionReport {
         let first = ratios.firstIndex { $0 > 0 } ?? 0, lastIndex = ratios.count - 1
         let stageOne = ss.map { $0.count(stage: 1, at: first) }
         s += "| stage I (own pattern nearest) at small noise (p = \(f(ratios[first]))) | \(percent(stageOne[0], of: inputs)) | \(percent(stageOne[1], of: inputs)) | \(verdict(stageOne, "stage I")) |\n"
-        let stageThree = ss.map { $0.count(stage: 3, at: lastIndex) }
-        let before = max(0, lastIndex - 1), stageThreeBefore = ss.map { $0.count(stage: 3, at: before) }
+        let stageThree = ss.map { $0.count(stage: $0.rootStage, at: lastIndex) }
+        let before = max(0, lastIndex - 1), stageThreeBefore = ss.map { $0.count(stage: $0.rootStage, at: before) }
         s += "| stage III (xi_bar_all nearest) at large noise (p = \(f(ratios[lastIndex])); p = \(f(ratios[before])) in brackets) "
         s += "| \(percent(stageThree[0], of: inputs)) (\(stageThreeBefore[0])) | \(percent(stageThree[1], of: inputs)) (\(stageThreeBefore[1])) | \(verdict(stageThree, "stage III")) |\n"
         let two = ss.map(\.everStageTwo), earlyTwo = es.map(\.everStageTwo)
@@ -166,7 +174,10 @@ struct ReproductionReport {
     }
 
     func fig3Section() -> String {
-        var s = "## Fig 3: stages by noise ratio\n\nNumber of inputs (of \(inputs)) in stage I / II / III at each ratio.\n\n"
+        let levels = model.description.conceptLevels
+        var s = "## Fig 3: stages by noise ratio\n\nNumber of inputs (of \(inputs)) "
+        s += levels.count == 2 ? "in stage I / II / III at each ratio.\n\n"
+            : "at each level of the tree (item / \(levels.joined(separator: " / "))) at each ratio; the paper's stage III is the last, the root.\n\n"
         var variants: [(String, PopulationSweep)] = []
         for (mode, name) in Self.modes {
             variants.append(("\(name), min over t <= \(sweepSteps)", sweeps[mode]!))
@@ -176,7 +187,7 @@ struct ReproductionReport {
         s += "| p | " + variants.map(\.0).joined(separator: " | ") + " |\n"
         s += "|---|" + variants.map { _ in "---" }.joined(separator: "|") + "|\n"
         for (k, ratio) in ratios.enumerated() {
-            s += "| \(f(ratio)) | " + variants.map { v in (1...3).map { "\(v.1.count(stage: $0, at: k))" }.joined(separator: " / ") }.joined(separator: " | ") + " |\n"
+            s += "| \(f(ratio)) | " + variants.map { v in stageCounts(v.1, at: k) }.joined(separator: " | ") + " |\n"
         }
         if ratios.last == 1, let sweep = sweeps[.sample] {
             let classes = Set(sweep.stages.indices.filter { sweep.stages[$0].last == 2 }.map { labels[$0] }).sorted()
@@ -187,5 +198,65 @@ struct ReproductionReport {
                     + "chains started from pure noise settle nearer those class concepts than xi_bar_all.\n"
         }
         return s
+    }
+
+    /// "a / b / c": the inputs at each stage at the ratio with index `k`.
+    func stageCounts(_ sweep: PopulationSweep, at k: Int) -> String {
+        (1...sweep.rootStage).map { "\(sweep.count(stage: $0, at: k))" }.joined(separator: " / ")
+    }
+
+    /// Fig 3 by level of the concept tree, for any tree: where the inputs stop, whether the
+    /// level reached rises with the noise, and whether group levels show between class and all.
+    func treeSection() -> String {
+        let d = model.description, levels = sweeps[.sample]!.levels
+        var s = "\n## Fig 3 by level of the concept tree\n\n"
+        s += "Levels: \(levels.joined(separator: " -> ")); " + treeProvenance(d.conceptTree ?? .paper) + ". "
+        s += "An input's stage at a ratio is the level of the nearest of its own ancestors at the minimum over t <= \(sweepSteps)"
+        let groups = d.concepts.filter { $0.level != d.conceptLevels.first && $0.level != d.conceptLevels.last }
+        s += groups.isEmpty ? ".\n\n" : "; a class outside every group of a level skips that level.\n\n"
+        for g in groups {
+            s += "- `\(g.id)` (\(g.level)): " + d.concepts.filter { $0.parent == g.id }.map(\.label).joined(separator: ", ") + "\n"
+        }
+        if !groups.isEmpty { s += "\n" }
+        let modes = Self.modes.map { ($0.1, sweeps[$0.0]!) }
+        s += "| noise | " + modes.map { "\($0.0): inputs at \(levels.joined(separator: " / "))" + " | mean level" }.joined(separator: " | ") + " |\n"
+        s += "|---|" + modes.map { _ in "---|---" }.joined(separator: "|") + "|\n"
+        for (k, ratio) in ratios.enumerated() {
+            s += "| p = \(f(ratio)) | " + modes.map { "\(stageCounts($0.1, at: k)) | \(String(format: "%.2f", $0.1.meanStage(at: k)))" }.joined(separator: " | ") + " |\n"
+        }
+        s += "\n"
+        for (name, sweep) in modes {
+            let means = ratios.indices.map(sweep.meanStage)
+            let falls = ratios.indices.dropFirst().filter { means[$0] < means[$0 - 1] }
+            s += "- \(name): the mean level reached "
+            if falls.isEmpty {
+                s += zip(means, means.dropFirst()).allSatisfy({ $0 < $1 }) ? "rises at every step of the noise" : "never falls as the noise grows (it stays level somewhere)"
+            } else {
+                s += "does not rise monotonically: it falls " + falls.map { "from p = \(f(ratios[$0 - 1])) to \(f(ratios[$0]))" }.joined(separator: ", ")
+            }
+            s += "; \(percent(sweep.monotone, of: inputs)) inputs never step back to a more specific level.\n"
+        }
+        let eligible = ancestorStages.filter { $0.contains { modes[0].1.groupStages.contains($0) } }.count
+        guard eligible > 0 else {
+            return s + "- The tree has no group level between class and all for these inputs, so no group stage can appear.\n"
+        }
+        s += "- Group levels: \(eligible) of \(inputs) inputs have a group among their ancestors. "
+        for (name, sweep) in modes {
+            let perLevel = sweep.groupStages.map { "\(levels[$0 - 1]): \(sweep.everAtGroup(stage: $0))" }.joined(separator: ", ")
+            s += "With \(name), \(sweep.everAtGroup()) stop at a group level at some ratio (\(perLevel)), "
+            s += "\(sweep.groupAfterClass(thenRoot: false)) of them after an item or class stage at a smaller ratio, "
+            s += "\(sweep.groupAfterClass(thenRoot: true)) of those before all at a larger one. "
+        }
+        return s + "\n"
+    }
+
+    func treeProvenance(_ tree: ConceptTreeInfo) -> String {
+        switch tree.source {
+        case .paper: return "the paper's tree (each class under all)"
+        case .semantic: return "semantic groups from `\(tree.semantic?.file ?? "?")` (SHA-256 \(tree.semantic?.sha256.prefix(12) ?? "?")...)"
+        case .learned:
+            let l = tree.learned
+            return "learned: \(l?.linkage ?? "?") linkage on \(l?.distance ?? "?"), cut at \(l?.clusterCounts.map(String.init).joined(separator: ", ") ?? "?") clusters"
+        }
     }
 }

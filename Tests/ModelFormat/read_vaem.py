@@ -176,6 +176,29 @@ def main():
     root = ids.index(roots[0]["id"])
     check("the 'all' concept is the unweighted mean of the class concepts", close(vectors[root], class_vectors.mean(axis=0), 1e-6),
           f"worst {worst(vectors[root], class_vectors.mean(axis=0)):.2e}")
+    # The concept tree: its levels (the paper's two when the record is absent), parents one
+    # or more levels up, each group the mean of its children and counting them.
+    tree = description.get("conceptTree", {"levels": ["class", "all"], "source": "paper"})
+    levels = tree["levels"]
+    rank = {name: i for i, name in enumerate(levels)}
+    by_id = {c["id"]: c for c in concepts}
+    check("tree levels start at 'class', are distinct and exclude 'item'",
+          levels[:1] == ["class"] and len(set(levels)) == len(levels) >= 2 and "item" not in levels, str(levels))
+    check(f"tree source '{tree['source']}' has its provenance",
+          tree["source"] == "paper" and levels == ["class", "all"]
+          or tree["source"] == "semantic" and {"file", "sha256", "groups"} <= set(tree.get("semantic", {}))
+          or tree["source"] == "learned" and {"distance", "linkage", "clusterCounts"} <= set(tree.get("learned", {})), json.dumps(tree))
+    check("every concept is at a level of the tree, the root at the last", all(c["level"] in rank for c in concepts)
+          and roots[0]["level"] == levels[-1], str(sorted({c["level"] for c in concepts})))
+    check("every parent is of a more abstract level than its child", all(
+        rank.get(by_id[c["parent"]]["level"], -1) > rank.get(c["level"], len(levels)) for c in concepts if c.get("parent") in by_id))
+    groups = [i for i, c in enumerate(concepts) if c["level"] not in (levels[0], levels[-1])]
+    bad = []
+    for g in groups:
+        children = [i for i, c in enumerate(concepts) if c.get("parent") == concepts[g]["id"]]
+        if not children or concepts[g]["count"] != len(children) or not close(vectors[g], vectors[children].mean(axis=0), 1e-5, 1e-5):
+            bad.append(concepts[g]["id"])
+    check(f"each of the {len(groups)} group concepts is the mean of its children and counts them", not bad, str(bad))
     counts = np.array([concepts[i]["count"] for i in class_rows], dtype=np.float64)
     weighted = (class_vectors * counts[:, None]).sum(axis=0) / counts.sum()
     check("projection_mean is the count-weighted mean of the class concepts", close(tensors["projection_mean"], weighted, 1e-6),

@@ -118,7 +118,8 @@ public struct ModelBundle: Sendable {
     /// Checks what the engine and the service trust without looking: every row of the right
     /// size, every float finite (a NaN weight or concept would turn every distance into NaN),
     /// at least one class, exemplar labels that are classes, concept ids that are unique,
-    /// class concepts labelled with distinct class names.
+    /// class concepts labelled with distinct class names, and concepts that form the tree
+    /// of `description.conceptLevels` (`validateTree`).
     /// Throws `ArchiveError.malformed` naming the tensor (and the place in it) or the field.
     public func validate() throws {
         let a = architecture
@@ -166,6 +167,7 @@ public struct ModelBundle: Sendable {
         for (i, row) in projectionAxes.enumerated() {
             if let j = row.firstIndex(where: { !$0.isFinite }) { throw Self.notFinite("projection_axes", row[j], at: "[\(i), \(j)]") }
         }
+        try validateTree()
     }
 
     private static func notFinite(_ tensor: String, _ value: Float, at place: String) -> ArchiveError {

@@ -10,6 +10,9 @@ public struct ModelDescription: Codable, Sendable {
     public var metrics: ModelMetrics?
     /// In the order of the rows of the "concepts" tensor.
     public var concepts: [ConceptInfo]
+    /// The levels of the concepts and the provenance of their groups; absent in files
+    /// written before trees had more levels, which hold the paper's two (`conceptLevels`).
+    public var conceptTree: ConceptTreeInfo?
     /// In the order of the rows of the "exemplars" tensor.
     public var exemplars: [ExemplarInfo]
     /// Fractions of the variance of the training encoder means along the projection axes.
@@ -24,6 +27,9 @@ public struct ModelDescription: Codable, Sendable {
         exemplars = []
         projectionVariance = []
     }
+
+    /// The levels of the concepts, from "class" to the root's.
+    public var conceptLevels: [String] { (conceptTree ?? .paper).levels }
 }
 
 /// How a model was trained, so that the run can be repeated.
@@ -87,15 +93,16 @@ public struct ModelMetrics: Codable, Sendable, Equatable {
     }
 }
 
-/// A concept: a point in latent space standing for a group of data (a class, all data...).
-/// Concepts form a tree through `parent`, so that later datasets can add levels.
+/// A concept: a point in latent space standing for a group of data (a class, a group of
+/// classes, all data). Concepts form a tree through `parent`, its levels named by
+/// `ModelDescription.conceptLevels`.
 public struct ConceptInfo: Codable, Sendable, Equatable {
     public var id: String
     public var label: String
     public var level: String
     public var parent: String?
-    /// Number of training images whose encoder means were averaged (for a class), or of
-    /// child concepts (above the class level).
+    /// Number of training images whose encoder means were averaged (for a class), of child
+    /// concepts (a group), or of class concepts (the root: the mean of the class concepts).
     public var count: Int
 
     public init(id: String, label: String, level: String, parent: String?, count: Int) {

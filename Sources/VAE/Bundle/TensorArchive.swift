@@ -134,13 +134,17 @@ public struct TensorArchive: Sendable {
     }
 
     /// Writes through a temporary file and a rename, so an interrupted write never leaves
-    /// a half-written file under the final name.
+    /// a half-written file under the final name, and a file rewritten in place is either
+    /// the old one or the new one (rename(2) replaces the name in one step).
     public func write(to url: URL) throws {
         let data = try encoded()
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         try data.write(to: temporary)
-        if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-        try FileManager.default.moveItem(at: temporary, to: url)
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: "cannot rename into \(url.path): \(reason)"])
+        }
     }
 
     // MARK: Decoding

@@ -1,9 +1,10 @@
 import Foundation
 
 /// Computes what a model bundle carries besides its weights: the class concepts
-/// xi_bar_c = mean over the class's training images of the encoder means, the concept of
-/// all classes xi_bar_all = mean of the class concepts (the paper's definition, not the
-/// mean over all images), a PCA projection of the encoder means, and exemplar test images.
+/// xi_bar_c = mean over the class's training images of the encoder means, under the
+/// concept of all classes xi_bar_all = mean of the class concepts (the paper's tree, see
+/// `ConceptTreeBuilder`; `vaedyn tree` adds groups later), a PCA projection of the encoder
+/// means, and exemplar test images.
 public struct ConceptBuilder: Sendable {
     public static let binarisationSeed: UInt64 = 20_170_601
     public static let exemplarsPerClass = 10
@@ -28,16 +29,11 @@ public struct ConceptBuilder: Sendable {
             counts[c] += 1
             for j in 0..<z { sums[c][j] += Double(means[i * z + j]) }
         }
-        var vectors: [[Float]] = []
-        var infos: [ConceptInfo] = []
-        for c in 0..<classes {
-            vectors.append(sums[c].map { Float($0 / Double(max(counts[c], 1))) })
-            infos.append(ConceptInfo(id: "class-\(c)", label: bundle.description.classNames[c], level: "class", parent: "all", count: counts[c]))
+        let classConcepts = (0..<classes).map { c in
+            ConceptInfo(id: "class-\(c)", label: bundle.description.classNames[c], level: ConceptTreeInfo.classLevel, parent: nil, count: counts[c])
         }
-        vectors.append((0..<z).map { j in vectors.reduce(0) { $0 + $1[j] } / Float(classes) })
-        infos.append(ConceptInfo(id: "all", label: "all", level: "all", parent: nil, count: classes))
-        bundle.conceptVectors = vectors
-        bundle.description.concepts = infos
+        let vectors = (0..<classes).map { c in sums[c].map { Float($0 / Double(max(counts[c], 1))) } }
+        ConceptTreeBuilder.paper(classes: classConcepts, vectors: vectors).apply(to: &bundle)
 
         let (mean, axes, fractions) = Self.principalAxes(means, dimension: z, count: 2)
         bundle.projectionMean = mean
