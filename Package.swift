@@ -24,12 +24,13 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CThreadName", path: "Sources/CThreadName"),
         .systemLibrary(name: "CSIMDMath", path: "Sources/CSIMDMath"),
         // PNG and PGM decoding and the MNIST normalisation of any image (used by the CLI and the service).
         .target(name: "Imaging", dependencies: ["CPNG"]),
         .target(name: "VAE", dependencies: ["CBLAS", "CZlib", "CSIMDMath"], swiftSettings: numericFlags),
         .target(name: "Dynamics", dependencies: ["VAE"], swiftSettings: numericFlags),
-        .target(name: "HTTP", dependencies: ["CZlib", "COpenSSL"]),
+        .target(name: "HTTP", dependencies: ["CZlib", "COpenSSL", "CThreadName"]),
         // The API: routes and JSON contracts gluing Dynamics to HTTP, configuration, metrics.
         .target(
             name: "Service",

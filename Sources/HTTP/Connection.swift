@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import CThreadName
 #endif
 
 /// One client connection: reads into the parser, answers requests in order, writes the
@@ -323,9 +324,10 @@ final class Connection: @unchecked Sendable {
         // which must starve neither Dispatch's pool nor the cooperative one.
         let launch: @Sendable () -> Void = {
             let thread = Thread {
-                // Named from inside: on Linux only the current thread's name reaches the
-                // kernel, where tools (and a test) count stream threads by it.
-                Thread.current.name = "http-stream"
+                // Named from inside, by the kernel's own call: tools (and a test) count
+                // stream threads by the name, and Foundation's setter missed it now and
+                // then (one run in three showed a Dispatch worker's name instead).
+                _ = vaedyn_name_current_thread("http-stream")
                 do {
                     try producer(writer)
                     writer.finish(failed: false)

@@ -11,6 +11,8 @@ struct ConceptsDocument: Codable {
         var label: String
         var level: String
         var parent: String?
+        /// Ids of the concepts whose parent this is, in file order (empty for a class).
+        var children: [String]
         var count: Int
         var vector: [Float]?
         /// The decoder's pixel probabilities for the concept vector (784 numbers).
@@ -21,6 +23,10 @@ struct ConceptsDocument: Codable {
 
     var model: String
     var latentSize: Int
+    /// The levels a stage can name, from the input's own pattern ("item") to the root.
+    var levels: [String]
+    /// The concept tree's levels and provenance (paper, semantic or learned).
+    var tree: ConceptTreeInfo
     var concepts: [Concept]
 }
 
@@ -72,11 +78,12 @@ struct ModelDocument: Codable {
     }
 }
 
-/// The shape of a model's concept tree: its levels from the most specific to the root and
-/// how many concepts each holds.
+/// The shape of a model's concept tree: its levels from the class to the root, how many
+/// concepts each holds, and where its groups came from.
 struct ConceptTreeSummary: Codable {
     var levels: [String]
     var conceptsPerLevel: [Int]
+    var source: ConceptTreeInfo.Source
 }
 
 struct ModelListDocument: Codable {
@@ -87,11 +94,11 @@ struct ModelListDocument: Codable {
 extension ModelDocument {
     init(_ served: ServedModel, limits: Limits, isDefault: Bool) {
         let d = served.model.bundle.description
-        var levels: [String] = []
-        for c in d.concepts where !levels.contains(c.level) { levels.append(c.level) }
+        let levels = d.conceptLevels
         self.init(id: d.id, isDefault: isDefault, dataset: d.dataset, architecture: d.architecture, classNames: d.classNames, training: d.training,
                   metrics: d.metrics, concepts: d.concepts, exemplarCount: d.exemplars.count, projectionVariance: d.projectionVariance,
-                  conceptTree: ConceptTreeSummary(levels: levels, conceptsPerLevel: levels.map { l in d.concepts.filter { $0.level == l }.count }),
+                  conceptTree: ConceptTreeSummary(levels: levels, conceptsPerLevel: levels.map { l in d.concepts.filter { $0.level == l }.count },
+                                                 source: (d.conceptTree ?? .paper).source),
                   file: served.file, residentBytes: served.residentBytes, limits: limits)
     }
 }

@@ -25,12 +25,13 @@ extension VaedynService {
         let vectors = model.bundle.conceptVectors
         let concepts = model.concepts.enumerated().map { i, c in
             ConceptsDocument.Concept(
-                id: c.id, label: c.label, level: c.level, parent: c.parent, count: c.count,
+                id: c.id, label: c.label, level: c.level, parent: c.parent, children: model.children(of: i).map { model.concepts[$0].id }, count: c.count,
                 vector: wanted.contains("vector") ? vectors[i] : nil,
                 image: wanted.contains("image") ? served.conceptImages[i] : nil,
                 projection: wanted.contains("projection") && model.hasProjection ? vectors[i].withUnsafeBufferPointer { model.project($0.baseAddress!) } : nil)
         }
-        return try JSONBody.encode(ConceptsDocument(model: model.id, latentSize: model.architecture.latentSize, concepts: concepts))
+        return try JSONBody.encode(ConceptsDocument(model: model.id, latentSize: model.architecture.latentSize, levels: model.levels,
+                                                    tree: model.bundle.description.conceptTree ?? .paper, concepts: concepts))
     }
 
     /// GET /exemplars: the test images stored in the file of `?model=`, `?digit=` for one class.

@@ -228,6 +228,10 @@ package enum OpenAPIDocument {
           "distance": {"type": "array", "items": {"type": ["number", "null"]}},
           "standardError": {"type": "array", "items": {"type": ["number", "null"]}},
           "nearest": {"type": "string"},
+          "levels": {"type": "array", "items": {"type": "string"}, "description": "start record: the levels a stage names, item first"},
+          "stage": {"type": ["integer", "null"], "minimum": 1},
+          "stageLevel": {"type": ["string", "null"], "description": "the level of the stage: levels[stage - 1]"},
+          "stageReference": {"type": ["string", "null"]},
           "classShares": {"type": "array", "items": {"type": ["number", "null"]}},
           "done": {"type": "boolean"},
           "message": {"type": "string"}
@@ -238,14 +242,17 @@ package enum OpenAPIDocument {
         "properties": {"records": {"type": "array", "items": {"$ref": "#/components/schemas/Record"}}}
       },
       "Concepts": {
-        "type": "object", "required": ["model", "latentSize", "concepts"],
+        "type": "object", "required": ["model", "latentSize", "levels", "tree", "concepts"],
         "properties": {
           "model": {"type": "string"},
           "latentSize": {"type": "integer"},
+          "levels": {"type": "array", "items": {"type": "string"}, "minItems": 3, "description": "the levels a stage names, item (the input's own pattern) first, the root's last; stage k is levels[k-1]"},
+          "tree": {"$ref": "#/components/schemas/ConceptTree"},
           "concepts": {"type": "array", "items": {
-            "type": "object", "required": ["id", "label", "level", "count"],
+            "type": "object", "required": ["id", "label", "level", "children", "count"],
             "properties": {
               "id": {"type": "string"}, "label": {"type": "string"}, "level": {"type": "string"}, "parent": {"type": "string"},
+              "children": {"type": "array", "items": {"type": "string"}, "description": "ids of the concepts whose parent this is"},
               "count": {"type": "integer"},
               "vector": {"type": "array", "items": {"type": "number"}},
               "image": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}},
@@ -276,8 +283,9 @@ package enum OpenAPIDocument {
         "properties": {
           "id": {"type": "string"},
           "isDefault": {"type": "boolean", "description": "the model a request gets when it names none"},
-          "conceptTree": {"type": "object", "required": ["levels", "conceptsPerLevel"], "description": "levels from the most specific to the root, and how many concepts each holds",
-            "properties": {"levels": {"type": "array", "items": {"type": "string"}}, "conceptsPerLevel": {"type": "array", "items": {"type": "integer", "minimum": 1}}}},
+          "conceptTree": {"type": "object", "required": ["levels", "conceptsPerLevel", "source"], "description": "levels from the class to the root, how many concepts each holds, and where the groups came from",
+            "properties": {"levels": {"type": "array", "items": {"type": "string"}}, "conceptsPerLevel": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+              "source": {"enum": ["paper", "semantic", "learned"]}}},
           "residentBytes": {"type": "integer", "minimum": 0, "description": "resident memory the service grew by when it loaded this model"},
           "dataset": {"type": "string"},
           "architecture": {"type": "object", "required": ["inputSize", "hiddenSize", "latentSize"],
@@ -303,6 +311,17 @@ package enum OpenAPIDocument {
             },
             "additionalProperties": false}
         }
+      },
+      "ConceptTree": {
+        "type": "object", "required": ["levels", "source"],
+        "description": "paper: the two levels class and all; semantic: groups from a tree file in the repository; learned: average-linkage clustering of the class concepts, cut at the given cluster counts",
+        "properties": {
+          "levels": {"type": "array", "items": {"type": "string"}, "minItems": 2},
+          "source": {"enum": ["paper", "semantic", "learned"]},
+          "semantic": {"type": "object", "required": ["file", "sha256", "groups"], "properties": {"file": {"type": "string"}, "sha256": {"type": "string"}, "groups": {"type": "array", "items": {"type": "string"}}}},
+          "learned": {"type": "object", "required": ["distance", "linkage", "clusterCounts"], "properties": {"distance": {"type": "string"}, "linkage": {"type": "string"}, "clusterCounts": {"type": "array", "items": {"type": "integer", "minimum": 1}}}}
+        },
+        "additionalProperties": false
       },
       "ModelList": {
         "type": "object", "required": ["defaultModel", "models"],

@@ -526,8 +526,12 @@ try:
             assert labels == second["classNames"], labels
             second_concepts = json.load(urllib.request.urlopen(f"{pair.url}/concepts?model={second['id']}", timeout=30))["concepts"]
             assert int(app("concepts")) == len(second_concepts) == len(driver.find_elements(By.CSS_SELECTOR, "#gallery .concept"))
+            # Fig 3's legend names the second model's levels, item to root.
+            levels = json.load(urllib.request.urlopen(f"{pair.url}/concepts?model={second['id']}&fields=image", timeout=30))["levels"]
+            legend = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#stage-legend .stage")]
+            assert len(legend) == len(levels) and all(level in text for level, text in zip(levels[1:], legend[1:])), (legend, levels)
             watch_requests()
-            pick_exemplar(1)
+            pick_exemplar(0)
             set_field("steps", 3)
             set_field("trials", 5)
             driver.find_element(By.ID, "run").click()
@@ -536,6 +540,21 @@ try:
             assert request["body"]["model"] == second["id"], request["body"]
             labels_drawn = chart("fig2b", "c.data.datasets.filter(d => !d.band).map(d => d.label)")
             assert set(c["label"] for c in second_concepts) <= set(labels_drawn), labels_drawn
+            # Fig 2b draws the input's own rungs heavy: its class and every group above it (not the root, dashed grey).
+            parents = {c["id"]: c.get("parent") for c in second_concepts}
+            own, rungs = next(c["id"] for c in second_concepts if c["level"] == "class" and c["label"] == second["classNames"][0]), []
+            while own is not None and parents.get(own) is not None:
+                rungs.append(own)
+                own = parents[own]
+            heavy = chart("fig2b", "c.data.datasets.filter(d => !d.band && d.ref !== 'self' && d.level !== 'all' && d.borderWidth > 2).map(d => d.ref)")
+            assert sorted(heavy) == sorted(rungs), (heavy, rungs)
+            # A sweep on it shades Fig 3 by that model's levels.
+            set_field("noise-grid", "0:1:0.5")
+            driver.find_element(By.ID, "sweep").click()
+            assert wait_finished() == "done", driver.find_element(By.ID, "error").text
+            assert chart("fig3", "c.$levels") == levels
+            stages = chart("fig3", "c.$stagePoints.map(p => p.stage)")
+            assert len(stages) == 3 and all(1 <= s <= len(levels) for s in stages), stages
             assert second["id"] in driver.find_element(By.ID, "status").text
             driver.find_element(By.CSS_SELECTOR, "[data-download='dynamics-ndjson']").click()
             records = [json.loads(line) for line in downloaded(f"{second['id']}-dynamics.ndjson").decode().splitlines()]

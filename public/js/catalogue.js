@@ -56,7 +56,9 @@ export function conceptGallery(container, concepts) {
     figure.className = "concept";
     const caption = document.createElement("figcaption");
     caption.textContent = `${c.label} (${c.count})`;
-    caption.title = `${c.id}: mean encoding of ${c.count} training images, decoded`;
+    caption.title = c.level === "class" ? `${c.id}: mean encoding of ${c.count} training images, decoded`
+      : c.parent === undefined ? `${c.id}: mean of the ${c.count} class concepts, decoded`
+      : `${c.id} (${c.level}): mean of ${c.children.join(", ")}, decoded`;
     figure.append(digitCanvas(c.image, `decoded concept ${c.label}`), caption);
     return figure;
   }));

@@ -12,14 +12,29 @@ if (!Chart) {
 // Tableau's ten categorical colours, one per class concept.
 const CLASS_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
-// `reference` is an entry of a start record's `references`; `ownClass` the id of the
-// input's class concept, drawn heavier with `self` and `all` since those are the three the
-// paper's stages compare.
-export function styleOf(reference, classIds, ownClass) {
+// Group concepts (levels between class and all), dotted; the input's own groups heavy.
+const GROUP_COLOUR = "#6a3d9a";
+
+// `reference` is an entry of a start record's `references` (or a concept of GET
+// /concepts); `lineage` (see lineageOf) names the input's own class concept and every
+// concept above it, drawn heavier with `self` since those are the rungs its stages compare.
+export function styleOf(reference, classIds, lineage = {}) {
+  const own = lineage.ancestors?.has(reference.id) ?? false;
   if (reference.id === "self") return { colour: "#000000", width: 3, dash: [] };
   if (reference.level === "all") return { colour: "#555555", width: 3, dash: [6, 4] };
+  if (reference.level !== "class") return { colour: GROUP_COLOUR, width: own ? 3 : 1.25, dash: [2, 3] };
   const colour = CLASS_COLOURS[classIds.indexOf(reference.id) % CLASS_COLOURS.length] ?? "#999999";
-  return { colour, width: reference.id === ownClass ? 3 : 1.25, dash: [] };
+  return { colour, width: reference.id === lineage.ownClass ? 3 : 1.25, dash: [] };
+}
+
+// The input's class concept and its ancestors up to the root, from a start record's
+// references (each names its parent); empty when the input's class is unknown.
+export function lineageOf(start) {
+  const byId = new Map(start.references.map((r) => [r.id, r]));
+  const ownClass = byId.get("self")?.parent;
+  const ancestors = new Set();
+  for (let id = ownClass; id && byId.has(id) && !ancestors.has(id); id = byId.get(id).parent) ancestors.add(id);
+  return { ownClass: ownClass && byId.get(ownClass)?.level === "class" ? ownClass : undefined, ancestors };
 }
 
 export function translucent(colour, alpha) {

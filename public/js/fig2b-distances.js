@@ -24,10 +24,10 @@ export class DistanceFigure {
   }
 
   // A start record sets up one band and one mean line per reference.
-  start(start, ownClass) {
+  start(start, lineage) {
     this.references = start.references;
-    this.styles = start.references.map((r) => styleOf(r, start.classReferences, ownClass));
-    this.ownClass = ownClass;
+    this.styles = start.references.map((r) => styleOf(r, start.classReferences, lineage));
+    this.lineage = lineage;
     this.chart.options.scales.x.max = start.parameters.steps;
     this.chart.options.scales.y.title.text = `${start.parameters.metric} distance of ${start.parameters.measure === "mean" ? "μ(t)" : "z(t)"}`;
     this.chart.data.datasets = start.references.flatMap((r, i) => {
@@ -81,10 +81,11 @@ export class DistanceFigure {
     segment.title = `t = ${segment.dataset.from}…${step.t}: nearest ${this.references[i].label}`;
   }
 
-  // Hides the class concepts other than the input's own, leaving the paper's three.
+  // Hides the concepts that are not the input's own rungs (other classes, other groups),
+  // leaving its pattern, its class, its groups and all: the references its stages compare.
   focus(onlyStages) {
     this.chart.data.datasets.forEach((d, i) => {
-      const minor = d.level === "class" && d.ref !== this.ownClass;
+      const minor = d.ref !== "self" && d.level !== "all" && !this.lineage.ancestors.has(d.ref);
       this.chart.setDatasetVisibility(i, !(onlyStages && minor));
     });
     this.chart.update("none");

@@ -29,8 +29,8 @@ export class ProjectionFigure {
     this.chart.update("none");
   }
 
-  pointSet(label, items, classIds, ownClass) {
-    const colours = items.map((c) => styleOf(c, classIds, ownClass).colour);
+  pointSet(label, items, classIds, lineage) {
+    const colours = items.map((c) => styleOf(c, classIds, lineage).colour);
     return {
       label,
       labelled: true,
@@ -38,7 +38,8 @@ export class ProjectionFigure {
       labelColours: colours,
       pointBackgroundColor: colours,
       pointBorderColor: "#000",
-      pointStyle: "rectRot",
+      // Classes as diamonds, groups and all as triangles: the levels read apart at a glance.
+      pointStyle: items.map((c) => (c.level === "class" ? "rectRot" : c.id === "self" ? "circle" : "triangle")),
       pointRadius: 7,
       backgroundColor: "#888",
     };
@@ -46,7 +47,7 @@ export class ProjectionFigure {
 
   // The start record, when the run asked for projections, places the input's own
   // pattern too; trajectories then grow with every step.
-  start(start, ownClass) {
+  start(start, lineage) {
     const positions = start.projectedReferences;
     if (!positions) {
       // A model without projection axes: nothing of this run to draw, so no stale lines.
@@ -58,7 +59,7 @@ export class ProjectionFigure {
     const line = (label, colour, width, extra = {}) => ({ label, data: [], showLine: true, borderColor: colour, backgroundColor: colour, borderWidth: width, pointRadius: 0, ...extra });
     const trials = Math.min(start.parameters.trials, TRIALS_DRAWN);
     this.chart.data.datasets = [
-      this.pointSet("concepts", references, start.classReferences, ownClass),
+      this.pointSet("concepts", references, start.classReferences, lineage),
       // The start of the mean trajectory, t = 0, drawn larger so its direction reads.
       line("mean state", "#000", 2.5, { pointRadius: (c) => (c.dataIndex === 0 ? 6 : 2.5), pointStyle: "circle" }),
       ...Array.from({ length: trials }, (_, i) => line(`trial ${i + 1}`, translucent("#1f77b4", 0.3), 1, { trial: true })),

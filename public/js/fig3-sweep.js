@@ -1,14 +1,35 @@
 // Fig 3: the minimum over t of the distance to each reference against the noise ratio,
-// with the background shaded by the stage of each ratio (I: nearest the input's own
-// pattern, II: its class concept, III: all digits) and a dashed line at each transition.
+// with the background shaded by the stage of each ratio (the level of the input's nearest
+// rung: I its own pattern, II its class concept, then any group levels, last the root)
+// and a dashed line at each transition.
 import { axis, makeChart, scheduleUpdate, styleOf } from "./chart-kit.js";
 
-const STAGE_NAMES = ["I", "II", "III"];
-const STAGE_COLOURS = ["#2ca02c26", "#1f77b426", "#ff7f0e26"];
+const NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
+// The paper's three stages keep their colours; group levels come between, in purples.
+const ITEM_COLOUR = "#2ca02c", CLASS_COLOUR = "#1f77b4", ROOT_COLOUR = "#ff7f0e";
+const GROUP_COLOURS = ["#9467bd", "#c5b0d5", "#6a3d9a"];
 
-// Deeper concept trees give more stages than the paper's three; those get a number.
 export function stageName(stage) {
-  return STAGE_NAMES[stage - 1] ?? String(stage);
+  return NUMERALS[stage - 1] ?? String(stage);
+}
+
+// The colour of stage `stage` of a tree with `count` levels (item to root).
+export function stageColour(stage, count) {
+  if (stage === 1) return ITEM_COLOUR;
+  if (stage === count) return ROOT_COLOUR;
+  if (stage === 2) return CLASS_COLOUR;
+  return GROUP_COLOURS[(stage - 3) % GROUP_COLOURS.length];
+}
+
+// What each shade means, for the figure's caption: "I item", "II class", ...
+export function stageLegend(container, levels) {
+  container.replaceChildren(...levels.map((level, i) => {
+    const span = document.createElement("span");
+    span.className = "stage";
+    span.style.background = stageColour(i + 1, levels.length) + "40";
+    span.textContent = `${stageName(i + 1)} ${level === "item" ? "own pattern" : level}`;
+    return span;
+  }));
 }
 
 // Where along x each point's stage holds: halfway to its neighbours on both sides.
@@ -33,7 +54,7 @@ const stageShading = {
     for (const span of stageSpans(points, x)) {
       const left = x.getPixelForValue(span.from), right = x.getPixelForValue(span.to);
       if (span.stage) {
-        ctx.fillStyle = STAGE_COLOURS[span.stage - 1] ?? "#7f7f7f26";
+        ctx.fillStyle = stageColour(span.stage, chart.$levels.length) + "26";
         ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
       }
       if (previous && span.stage && previous !== span.stage) {
@@ -54,7 +75,8 @@ const stageShading = {
 };
 
 export class SweepFigure {
-  constructor(canvas) {
+  constructor(canvas, legend) {
+    this.legend = legend;
     this.chart = makeChart(canvas, {
       type: "line",
       data: { datasets: [] },
@@ -69,13 +91,15 @@ export class SweepFigure {
     });
   }
 
-  start(start, ownClass) {
+  start(start, lineage) {
     const ratios = start.noiseRatios;
+    this.chart.$levels = start.levels;
+    stageLegend(this.legend, start.levels);
     this.chart.options.scales.x.min = Math.min(...ratios);
     this.chart.options.scales.x.max = Math.max(...ratios);
     this.chart.$stagePoints = [];
     this.chart.data.datasets = start.references.map((r) => {
-      const { colour, width, dash } = styleOf(r, start.classReferences, ownClass);
+      const { colour, width, dash } = styleOf(r, start.classReferences, lineage);
       return { label: r.label, data: [], borderColor: colour, backgroundColor: colour, borderWidth: width, borderDash: dash };
     });
     this.chart.update("none");

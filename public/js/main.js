@@ -6,10 +6,11 @@ import { conceptGallery, exemplarGrid } from "./catalogue.js";
 import { paint, SIDE } from "./digits.js";
 import { drawPad } from "./draw-pad.js";
 import * as downloads from "./downloads.js";
+import { lineageOf } from "./chart-kit.js";
 import { ImageStrip } from "./fig2a-strip.js";
 import { DistanceFigure } from "./fig2b-distances.js";
 import { ProjectionFigure } from "./fig2c-projection.js";
-import { stageName, SweepFigure } from "./fig3-sweep.js";
+import { stageLegend, stageName, SweepFigure } from "./fig3-sweep.js";
 import { noisy } from "./noise.js";
 
 const $ = (id) => document.getElementById(id);
@@ -19,7 +20,7 @@ const figures = {
   strip: new ImageStrip($("strip")),
   distances: new DistanceFigure($("fig2b"), $("nearest-ribbon")),
   projection: new ProjectionFigure($("fig2c")),
-  sweep: new SweepFigure($("fig3")),
+  sweep: new SweepFigure($("fig3"), $("stage-legend")),
 };
 
 // What the next run starts from: an exemplar (sent by reference) or a drawing (sent as
@@ -119,9 +120,6 @@ function chainOptions() {
 
 // ---- running ----
 
-function ownClass(start) {
-  return start.references.find((r) => r.id === "self")?.parent;
-}
 
 function label(start, id) {
   return start.references.find((r) => r.id === id)?.label ?? id;
@@ -136,9 +134,9 @@ const handlers = {
     }),
     start(start) {
       figures.strip.start(start);
-      figures.distances.start(start, ownClass(start));
+      figures.distances.start(start, lineageOf(start));
       figures.distances.focus($("focus").checked);
-      figures.projection.start(start, ownClass(start));
+      figures.projection.start(start, lineageOf(start));
     },
     step(step, start) {
       figures.strip.add(step);
@@ -148,7 +146,7 @@ const handlers = {
       status(`Step ${step.t} of ${start.parameters.steps}: nearest ${label(start, step.nearest)}.`);
     },
     summary(summary, start) {
-      const stage = summary.stage ? ` Stage ${stageName(summary.stage)} (closest to ${label(start, summary.stageReference)}).` : "";
+      const stage = summary.stage ? ` Stage ${stageName(summary.stage)}, ${summary.stageLevel} (closest to ${label(start, summary.stageReference)}).` : "";
       status(`${summary.done ? "Done" : "Cancelled"} on ${start.model}: ${summary.completed} steps of ${start.parameters.trials} chains.${stage}`);
     },
   },
@@ -156,14 +154,14 @@ const handlers = {
     path: "/sweep",
     body: () => ({ ...chainOptions(), noise: $("noise-kind").value, noiseGrid: $("noise-grid").value.trim() }),
     start(start) {
-      figures.sweep.start(start, ownClass(start));
+      figures.sweep.start(start, lineageOf(start));
       $("transitions").textContent = "";
     },
     point(point, start) {
       figures.sweep.add(point);
       count("pointsReceived", Number(app.dataset.pointsReceived) + 1);
       status(`Noise ratio ${point.ratio} (${Number(app.dataset.pointsReceived)} of ${start.noiseRatios.length})` +
-        (point.stage ? `: stage ${stageName(point.stage)}.` : "."));
+        (point.stage ? `: stage ${stageName(point.stage)}, ${point.stageLevel}.` : "."));
     },
     summary(summary, start) {
       const changes = (summary.stageChanges?.[0] ?? []).map((c) =>
@@ -319,6 +317,7 @@ async function loadModel(id) {
   const classIds = concepts.concepts.filter((c) => c.level === "class").map((c) => c.id);
   figures.projection.showConcepts(concepts.concepts, classIds);
   conceptGallery($("gallery"), concepts.concepts);
+  stageLegend($("stage-legend"), concepts.levels);
   count("concepts", concepts.concepts.length);
   // The paper's example, a 6 (on MNIST; class 6 of any other model).
   grid.pick(Math.max(0, exemplars.exemplars.findIndex((e) => e.digit === 6)));
