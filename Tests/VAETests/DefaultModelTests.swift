@@ -5,16 +5,14 @@ import XCTest
 /// The committed default model: its recorded figures meet the bar, and the figure it
 /// recorded on the fixture is what this build computes from its weights.
 final class DefaultModelTests: XCTestCase {
-    static let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("models/mnist-default.vaem")
+    static let url = CommittedModel.folder.appendingPathComponent("mnist-default.vaem")
 
     func load() throws -> ModelBundle {
         try ModelBundle(contentsOf: Self.url)
     }
 
     func testFileIsSmallEnoughToCommit() throws {
-        let size = try FileManager.default.attributesOfItem(atPath: Self.url.path)[.size] as! Int
-        XCTAssertLessThanOrEqual(size, 10 * 1024 * 1024)
+        try CommittedModel.assertSmallEnoughToCommit(Self.url)
     }
 
     func testRecordedMetricsMeetTheBar() throws {
@@ -31,13 +29,7 @@ final class DefaultModelTests: XCTestCase {
     }
 
     func testFixtureFigureIsReproducedFromTheWeights() throws {
-        let model = try load()
-        let stored = try XCTUnwrap(model.description.metrics).fixtureNegativeELBO
-        let fixture = try Fixture.testImages()
-        let images = Binarizer().binarize(fixture, seed: Trainer.testBinarisationSeed)
-        let computed = Evaluator(network: Network(parameters: model.parameters))
-            .negativeELBO(images: images, count: fixture.count, seed: Trainer.testBinarisationSeed)
-        XCTAssertEqual(computed, stored, accuracy: 1e-3 * stored)
+        try CommittedModel.assertFixtureFigure(of: load(), on: Fixture.testImages())
     }
 
     /// `vaedyn eval` overflowed a buffer here: the importance-sampled NLL borrowed a gradient

@@ -1,12 +1,17 @@
 import Foundation
 import VAE
 
-/// The committed fixture: the first 100 MNIST test images (labels gzipped).
+/// The committed fixtures: the first 100 MNIST test images (labels gzipped), and the first
+/// 100 Fashion-MNIST test images in `fashion/`.
 enum Fixture {
     static let folder = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
 
     static func testImages() throws -> ImageSet {
         try ImageSet(folder: folder, prefix: "t10k")
+    }
+
+    static func fashionTestImages() throws -> ImageSet {
+        try ImageSet(folder: folder.appendingPathComponent("fashion"), prefix: "t10k")
     }
 
     /// A scratch folder removed when the returned closure runs.
