@@ -6,11 +6,11 @@ import VAE
 struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reproduce",
-        abstract: "Run Fig 2b and Fig 3 over the model's exemplars under both x modes and write docs/reproduction.md.",
+        abstract: "Run Fig 2b and Fig 3 over the model's exemplars under both x modes and write a report into docs/reproduction/.",
         discussion: "Inputs are the test images stored in the model file, so no data is needed. Takes minutes; progress on stderr.")
 
     @Option(help: "Model file (.vaem).") var model = "models/mnist-default.vaem"
-    @Option(help: "Output Markdown file.") var out = "docs/reproduction.md"
+    @Option(help: "Output Markdown file (default: docs/reproduction/MODEL-ID.md, with -TREE-SOURCE when --tree is given).") var out: String?
     @Option(name: .customLong("per-class"), help: "Inputs per class (the model's exemplars, the first test images of each class).") var perClass = 10
     @Option(help: "Seed of every run.") var seed: UInt64 = 1
     @Option(help: "Noise ratio of the Fig 2b runs (replace noise).") var noise: Float = 0.2
@@ -86,6 +86,8 @@ struct ReproduceCommand: ParsableCommand {
         report.posterior = PosteriorSpread(model: dynamicsModel, inputs: inputs)
         report.geometry = CleanGeometry(model: dynamicsModel, inputs: inputs)
         report.seconds = Date().timeIntervalSince(started)
+        // One report per model and tree, so that reruns of each land where its command says.
+        let out = out ?? "docs/reproduction/\(bundle.description.id)\(tree.map { "-" + $0.prefix { $0 != ":" } } ?? "").md"
         try reporting("writing \(out)") { try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: out)) }
         progress.line(String(format: "wrote %@ in %.0f s", out, report.seconds))
     }
