@@ -2,7 +2,7 @@ import Dynamics
 import XCTest
 
 /// The paper's claims that hold robustly on the committed default model (see
-/// docs/reproduction.md for the fragile ones). Seeds, samples and thresholds are fixed
+/// docs/reproduction/mnist-default.md for the fragile ones). Seeds, samples and thresholds are fixed
 /// here and were not tuned.
 final class PaperClaimTests: XCTestCase {
     func parameters(steps: Int, trials: Int, noise: Float, image: DynamicsParameters.Draw) throws -> DynamicsParameters {
@@ -52,7 +52,7 @@ final class PaperClaimTests: XCTestCase {
 
     /// At noise 0.9 no image of the sample is still nearest its own pattern. (Stage III for
     /// every image, the paper's claim, fails on this model for the first "4": its class
-    /// concept and xi_bar_all are equally near, as for pure noise; docs/reproduction.md
+    /// concept and xi_bar_all are equally near, as for pure noise; docs/reproduction/mnist-default.md
     /// gives the population figures.)
     func testLargeNoiseLeavesTheOwnPattern() throws {
         for p in try stages(at: [0.9]) {
