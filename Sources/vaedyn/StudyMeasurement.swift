@@ -64,8 +64,8 @@ struct StudyMeasurement {
         let n = Float(inputs.count)
         var ownShare: [String: Float] = [:]
         for t in PopulationDynamics.shareSteps + [s.steps] where t <= s.steps { ownShare[String(t)] = dynamics.mean { $0.ownShare[t] ?? 0 } }
-        let finalShares = dynamics.finalShares
-        let shareLabels = model.classConcepts.map { model.concepts[$0].label }
+        // The records' shares come in the tree's order of class concepts; the results keep the class names' order.
+        let finalShares = classes.map { dynamics.finalShares[model.classConcepts.firstIndex(of: $0)!] }
         let six = inputs.firstIndex { $0.label == 6 && $0.info.classIndex == 0 }!
         return StudyRecord(
             latent: run.latent, seed: run.seed, epoch: epoch, settings: s,
@@ -74,7 +74,7 @@ struct StudyMeasurement {
             conceptDistance: geometry.betweenConcepts, withinClassSpread: geometry.withinClass, conceptSeparation: geometry.separation,
             ownShare: ownShare, passesByShare: Float(dynamics.count(\.passesBy)) / n,
             finalClassShares: finalShares,
-            attractors: finalShares.indices.sorted { finalShares[$0] > finalShares[$1] }.prefix(3).map { shareLabels[$0] },
+            attractors: finalShares.indices.sorted { finalShares[$0] > finalShares[$1] }.prefix(3).map { classNames[$0] },
             meanOwnDistance: dynamics.meanOwnDistance,
             noiseRatios: ratios, stageCounts: sweep.stageCounts,
             meanStage: ratios.indices.map { let m = sweep.meanStage(at: $0); return m.isNaN ? nil : m },

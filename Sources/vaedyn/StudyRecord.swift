@@ -23,7 +23,7 @@ struct StudyRecord: Codable, Equatable {
     var ownShare: [String: Float]
     /// Inputs whose own-class distance dips at 1 <= t <= 10 and then rises (`PopulationDynamics.InputResult.passesBy`).
     var passesByShare: Float
-    /// Mean over inputs of the share of trials nearest each class concept at the last step, in class order.
+    /// Mean over inputs of the share of trials nearest each class concept at the last step, in the order of the class names.
     var finalClassShares: [Float]
     /// The three classes holding most trials at the last step, most first.
     var attractors: [String]
@@ -59,17 +59,19 @@ struct StudyKey: Hashable {
 
 /// The results file: JSON Lines, one `StudyRecord` a line, appended as each checkpoint is measured.
 enum StudyResults {
+    /// The complete lines: a study killed while writing one leaves it unfinished, without its newline.
     static func read(_ path: String) throws -> [StudyRecord] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        return try text.split(separator: "\n").enumerated().map { n, line in
+        return try text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().enumerated().map { n, line in
             do { return try JSONDecoder().decode(StudyRecord.self, from: Data(line.utf8)) } catch {
                 throw CLIError("\(path), line \(n + 1): \(error)")
             }
         }
     }
 
-    /// Appends one line and flushes it to disk, so a killed study loses no measured checkpoint.
+    /// Appends one line (after the complete ones) and flushes it to disk, so a killed study
+    /// loses no measured checkpoint.
     static func append(_ record: StudyRecord, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -78,9 +80,11 @@ enum StudyResults {
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CLIError("cannot create \(path)") }
         }
+        let complete = try Data(contentsOf: URL(fileURLWithPath: path)).lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
-        try handle.seekToEnd()
+        try handle.truncate(atOffset: UInt64(complete))
+        try handle.seek(toOffset: UInt64(complete))
         try handle.write(contentsOf: line)
         try handle.synchronize()
     }

@@ -126,7 +126,13 @@ struct StudyReport {
         return t + "\n"
     }
 
-    func list(_ rs: [StudyRecord]) -> String { rs.map(name).joined(separator: "; ") }
+    /// The checkpoints run by run: "Z = 20, seed 1 at epochs 3, 10; ...".
+    func list(_ rs: [StudyRecord]) -> String {
+        runs.compactMap { run in
+            let e = rs.filter { $0.latent == run.latent && $0.seed == run.seed }.map(\.epoch)
+            return e.isEmpty ? nil : "\(run) at epoch\(e.count > 1 ? "s" : "") " + e.map(String.init).joined(separator: ", ")
+        }.joined(separator: "; ")
+    }
 
     /// Spearman's rank correlation of two equally long lists (ties share their mean rank).
     static func spearman(_ a: [Double], _ b: [Double]) -> Double {
@@ -166,7 +172,7 @@ struct StudyReport {
                 let rs = records.filter { $0.seed == 1 && $0.epoch == e }.sorted { $0.latent < $1.latent }
                 guard rs.count >= 3 else { continue }
                 let rho = Self.spearman(rs.map { Double($0.latent) }, rs.map(value))
-                verdicts.append("epoch \(e): \(f(rho)) (" + (rho <= -0.8 ? "holds" : rho >= 0.8 ? "fails" : "unclear") + ")")
+                verdicts.append("epoch \(e): " + (rho.isNaN ? "no variation" : "\(f(rho)) (" + (rho <= -0.8 ? "holds" : rho >= 0.8 ? "fails" : "unclear") + ")"))
             }
             t += "  - \(label) falls with Z: " + verdicts.joined(separator: ", ") + "\n"
         }
