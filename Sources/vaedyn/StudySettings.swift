@@ -47,9 +47,12 @@ struct StudyGrid: Equatable {
     let runs: [Run]
     let checkpoints: [Int]
 
-    /// Every latent size with seed 1, then the extra seeds of the latent sizes that have them.
+    /// Every latent size with seed 1, then the extra seeds of the latent sizes that have them, each run once.
     init(latent: [Int], extraSeeds: [UInt64], extraLatent: [Int], checkpoints: [Int]) {
-        runs = latent.map { Run(latent: $0, seed: 1) } + extraLatent.flatMap { z in extraSeeds.map { Run(latent: z, seed: $0) } }
+        var runs: [Run] = []
+        for run in latent.map({ Run(latent: $0, seed: 1) }) + extraLatent.flatMap({ z in extraSeeds.map { Run(latent: z, seed: $0) } })
+        where !runs.contains(run) { runs.append(run) }
+        self.runs = runs
         self.checkpoints = checkpoints
     }
 
