@@ -13,6 +13,8 @@ struct PopulationDynamics {
         var passesBy: Bool
         var ownShare: [Int: Float]
         var finalShares: [Float]
+        /// The distance to the own class concept at t = 0...steps.
+        var ownDistance: [Float]
     }
 
     static let shareSteps = [1, 10]
@@ -37,7 +39,8 @@ struct PopulationDynamics {
             results.append(InputResult(
                 approachesEveryClass: classes.allSatisfy { steps[1].distance[$0] < steps[0].distance[$0] },
                 start: d[0], first: d[1], minimum: d[m], last: d.last!, minimumStep: m,
-                passesBy: (1...10).contains(m) && d.last! - d[m] > 2 * finalError, ownShare: shares, finalShares: steps.last!.classShares))
+                passesBy: (1...10).contains(m) && d.last! - d[m] > 2 * finalError, ownShare: shares, finalShares: steps.last!.classShares,
+                ownDistance: d))
             progress(results.count)
         }
         self.inputs = results
@@ -49,6 +52,9 @@ struct PopulationDynamics {
     func mean(_ value: (InputResult) -> Float) -> Float { inputs.map(value).reduce(0, +) / Float(max(inputs.count, 1)) }
 
     var medianMinimumStep: Int { inputs.map(\.minimumStep).sorted()[inputs.count / 2] }
+
+    /// Mean over inputs of the distance to the own class concept at t = 0...steps.
+    var meanOwnDistance: [Float] { (0...steps).map { t in mean { $0.ownDistance[t] } } }
 
     /// Mean over inputs of the share of trials nearest each class concept at the last step.
     var finalShares: [Float] {

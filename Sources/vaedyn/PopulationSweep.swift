@@ -58,6 +58,12 @@ struct PopulationSweep {
         return n == 0 ? .nan : Double(stageCounts[k].enumerated().reduce(0) { $0 + ($1.offset + 1) * $1.element }) / Double(n)
     }
 
+    /// Indices k of the ratios where the mean stage is lower than at ratio k - 1.
+    var meanStageFalls: [Int] {
+        let means = ratios.indices.map(meanStage)
+        return ratios.indices.dropFirst().filter { means[$0] < means[$0 - 1] }
+    }
+
     /// Inputs at a group level's stage at some ratio (`stage`: that level only).
     func everAtGroup(stage: Int? = nil) -> Int {
         let wanted = stage.map { $0..<($0 + 1) } ?? groupStages

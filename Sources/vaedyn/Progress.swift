@@ -26,6 +26,18 @@ final class Progress {
         Log.logger.info("\(text)")
     }
 
+    /// Runs `body` under a line naming it, a bar fed by the count `body` reports (of `total`), and a closing line with its seconds.
+    func phase<T>(_ name: String, total: Int, _ body: (@escaping (Int) -> Void) throws -> T) throws -> T {
+        let t0 = Date()
+        line(name)
+        let result = try body { [self] done in
+            let rate = Double(done) / max(Date().timeIntervalSince(t0), 1e-9)
+            update("\(name): \(done)/\(total)  ETA \(formatDuration(Double(total - done) / rate))", fraction: Double(done) / Double(total))
+        }
+        line(String(format: "  %.0f s", Date().timeIntervalSince(t0)))
+        return result
+    }
+
     func clear() {
         if barShown {
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))

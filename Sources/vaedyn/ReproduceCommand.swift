@@ -43,44 +43,33 @@ struct ReproduceCommand: ParsableCommand {
             p.noise = try NoiseModel(kind: .replace, ratio: noise)
             return p
         }
-        func phase<T>(_ name: String, total: Int, _ body: (@escaping (Int) -> Void) throws -> T) throws -> T {
-            let t0 = Date()
-            progress.line(name)
-            let result = try body { done in
-                let rate = Double(done) / max(Date().timeIntervalSince(t0), 1e-9)
-                progress.update("\(name): \(done)/\(total)  ETA \(formatDuration(Double(total - done) / rate))", fraction: Double(done) / Double(total))
-            }
-            progress.line(String(format: "  %.0f s", Date().timeIntervalSince(t0)))
-            return result
-        }
-
         var report = ReproductionReport(model: bundle, labels: inputs.map { $0.label! }, perClass: perClass, seed: seed, noise: noise, trials: trials, steps: steps,
                                         sweepTrials: sweepTrials, sweepSteps: sweepSteps, earlyWindow: earlyWindow, grid: grid, ratios: ratios, tree: tree)
         report.ancestorStages = inputs.map { input in
             StageLadder(model: dynamicsModel, references: ReferenceSet(model: dynamicsModel, input: input), label: input.label)!.rungLevels.map { $0 + 1 }
         }
         for image in DynamicsParameters.Draw.allCases {
-            report.dynamics[image] = try phase("Fig 2b, x \(image): \(inputs.count) inputs x \(trials) trials x \(steps) steps", total: inputs.count) {
+            report.dynamics[image] = try progress.phase("Fig 2b, x \(image): \(inputs.count) inputs x \(trials) trials x \(steps) steps", total: inputs.count) {
                 try PopulationDynamics(model: dynamicsModel, inputs: inputs, parameters: parameters(image, steps: steps, trials: trials),
                                        isCancelled: cancelled, progress: $0)
             }
-            report.sweeps[image] = try phase("Fig 3, x \(image): \(inputs.count) inputs x \(ratios.count) ratios", total: inputs.count * ratios.count) {
+            report.sweeps[image] = try progress.phase("Fig 3, x \(image): \(inputs.count) inputs x \(ratios.count) ratios", total: inputs.count * ratios.count) {
                 try PopulationSweep(model: dynamicsModel, inputs: inputs, ratios: ratios,
                                     parameters: parameters(image, steps: sweepSteps, trials: sweepTrials), isCancelled: cancelled, progress: $0)
             }
-            report.earlySweeps[image] = try phase("Fig 3 over steps 0...\(earlyWindow), x \(image)", total: inputs.count * ratios.count) {
+            report.earlySweeps[image] = try progress.phase("Fig 3 over steps 0...\(earlyWindow), x \(image)", total: inputs.count * ratios.count) {
                 try PopulationSweep(model: dynamicsModel, inputs: inputs, ratios: ratios,
                                     parameters: parameters(image, steps: earlyWindow, trials: sweepTrials), isCancelled: cancelled, progress: $0)
             }
         }
         var averaged = try parameters(.sample, steps: sweepSteps, trials: sweepTrials)
         averaged.aggregation = .state
-        report.averagedSweep = try phase("Fig 3 on the trial-averaged state, x sample", total: inputs.count * ratios.count) {
+        report.averagedSweep = try progress.phase("Fig 3 on the trial-averaged state, x sample", total: inputs.count * ratios.count) {
             try PopulationSweep(model: dynamicsModel, inputs: inputs, ratios: ratios, parameters: averaged, isCancelled: cancelled, progress: $0)
         }
         var sampled = try parameters(.sample, steps: steps, trials: trials)
         sampled.measure = .sample
-        report.sampledLatent = try phase("Fig 2b measured on sampled z", total: inputs.count) {
+        report.sampledLatent = try progress.phase("Fig 2b measured on sampled z", total: inputs.count) {
             try PopulationDynamics(model: dynamicsModel, inputs: inputs, parameters: sampled, isCancelled: cancelled, progress: $0)
         }
         report.posterior = PosteriorSpread(model: dynamicsModel, inputs: inputs)

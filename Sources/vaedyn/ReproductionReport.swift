@@ -226,8 +226,7 @@ struct ReproductionReport {
         }
         s += "\n"
         for (name, sweep) in modes {
-            let means = ratios.indices.map(sweep.meanStage)
-            let falls = ratios.indices.dropFirst().filter { means[$0] < means[$0 - 1] }
+            let means = ratios.indices.map(sweep.meanStage), falls = sweep.meanStageFalls
             s += "- \(name): the mean level reached "
             if falls.isEmpty {
                 s += zip(means, means.dropFirst()).allSatisfy({ $0 < $1 }) ? "rises at every step of the noise" : "never falls as the noise grows (it stays level somewhere)"

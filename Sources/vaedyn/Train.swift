@@ -82,25 +82,14 @@ struct Train: ParsableCommand {
             }
         }
         if !finished {
-            let state = Checkpoint.State(architecture: architecture, options: options, position: trainer.position,
-                                         imagesTrained: trainer.imagesTrained, secondsTraining: trainer.secondsTraining,
-                                         adamStep: trainer.optimizer.step, dataSHA256: hashes)
-            try reporting("writing checkpoint") { try Checkpoint(state: state, trainer: trainer).write(to: checkpointURL) }
+            try reporting("writing checkpoint") { try Checkpoint(trainer: trainer, dataSHA256: hashes).write(to: checkpointURL) }
             progress.line("saved checkpoint \(checkpointURL.path); continue with: vaedyn train <same options> --resume \(checkpointURL.path)")
             throw ExitCode(130)
         }
 
         progress.line("computing concepts, projection and exemplars")
-        var description = ModelDescription(id: outURL.deletingPathExtension().lastPathComponent, dataset: kind.id,
-                                           architecture: architecture, classNames: kind.classNames)
-        description.training = TrainingRecord(
-            command: (["vaedyn"] + CommandLine.arguments.dropFirst()).joined(separator: " "), epochs: epochs, batchSize: batchSize, learningRate: lr,
-            finalLearningRate: finalLR, seed: seed, threads: Parallel.threads, binarisation: "dynamic (Bernoulli of byte/255, fresh per epoch)",
-            dataSHA256: hashes, seconds: trainer.secondsTraining,
-            imagesPerSecond: Double(trainer.imagesTrained) / max(trainer.secondsTraining, 1e-9),
-            finalTrainNegativeELBO: trainer.lastTrainLoss, finalTestNegativeELBO: trainer.lastTestLoss)
-        var bundle = ModelBundle(description: description, parameters: parameters)
-        ConceptBuilder(network: trainer.network).complete(&bundle, train: train, test: test)
+        let bundle = TrainedBundle.make(id: outURL.deletingPathExtension().lastPathComponent, dataset: kind, trainer: trainer,
+                                        epochs: epochs, train: train, test: test, dataSHA256: hashes)
         try reporting("writing \(out)") { try bundle.write(to: outURL) }
         try? FileManager.default.removeItem(at: checkpointURL)
         progress.line(String(format: "wrote %@ (%.0f s of training, %.0f img/s); measure it with: vaedyn eval %@ --save", out,

@@ -39,6 +39,14 @@ public struct Checkpoint: Sendable {
         archive = a
     }
 
+    /// Where `trainer` stands now, on data with these hashes.
+    public init(trainer: Trainer, dataSHA256: [String: String]) throws {
+        try self.init(state: State(architecture: trainer.network.architecture, options: trainer.options, position: trainer.position,
+                                   imagesTrained: trainer.imagesTrained, secondsTraining: trainer.secondsTraining,
+                                   adamStep: trainer.optimizer.step, dataSHA256: dataSHA256),
+                      trainer: trainer)
+    }
+
     public init(contentsOf url: URL) throws {
         let a = try TensorArchive(contentsOf: url)
         guard a.kind == Self.kind else { throw ArchiveError.notAnArchive("holds a '\(a.kind)', not a training checkpoint") }

@@ -1,0 +1,86 @@
+import Dynamics
+import Foundation
+import VAE
+
+/// Measures one checkpoint of a study, always the same way: the data it needs is prepared
+/// once (binarised with the evaluation seed), every run uses the same inputs and seeds.
+struct StudyMeasurement {
+    let settings: StudySettings
+    let classNames: [String]
+    let ratios: [Float]
+    private let test: ImageSet
+    private let testImages: FloatBuffer
+    private let trainImages: FloatBuffer
+
+    static let evaluationSeed = Trainer.testBinarisationSeed
+
+    init(settings: StudySettings, classNames: [String], train: ImageSet, test: ImageSet) throws {
+        self.settings = settings
+        self.classNames = classNames
+        ratios = try reporting("--noise-grid") { try NoiseGrid.parse(settings.noiseGrid) }
+        self.test = test
+        testImages = Binarizer().binarize(test, seed: Self.evaluationSeed)
+        trainImages = Binarizer().binarize(train.subset(Array(0..<min(settings.trainELBOImages, train.count))), seed: Self.evaluationSeed)
+    }
+
+    /// The figures of the model file at `url`, a checkpoint of run `run` at `epoch`;
+    /// `buildingSeconds`, the time it took to write that file, counts as measuring.
+    func measure(_ url: URL, run: StudyGrid.Run, epoch: Int, buildingSeconds: Double, progress: Progress,
+                 isCancelled: @escaping () -> Bool) throws -> StudyRecord {
+        let started = Date()
+        let bundle = try reporting(url.path) { try ModelBundle(contentsOf: url) }
+        let model = try reporting(url.path) { try DynamicsModel(bundle: bundle) }
+        let evaluator = Evaluator(network: model.network)
+        let s = settings, seed = Self.evaluationSeed
+
+        let testELBO = evaluator.negativeELBO(images: testImages, count: test.count, seed: seed)
+        let trainELBO = evaluator.negativeELBO(images: trainImages, count: min(s.trainELBOImages, trainImages.count / test.pixelsPerImage), seed: seed)
+        let means = evaluator.encoderMeans(images: testImages.view, count: test.count)
+        let nllImages = min(s.nllImages, test.count)
+        let nll = try progress.phase("IS-NLL, k = \(s.importanceSamples), \(nllImages) test images", total: nllImages) { tick in
+            evaluator.negativeLogLikelihood(images: testImages, count: nllImages, samples: s.importanceSamples, seed: seed, progress: tick)
+        }
+        if isCancelled() { throw CLIError("interrupted") }
+        let classes = classNames.indices.map { model.classConcept(label: $0)! }
+        let geometry = ConceptGeometry(concepts: classes.map { bundle.conceptVectors[$0] }, means: means, labels: test.labels.map(Int.init))
+
+        let inputs = try reporting("inputs") { try DynamicsInput.exemplars(of: model, labels: Array(classNames.indices), perClass: s.perClass) }
+        func parameters(steps: Int, trials: Int) throws -> DynamicsParameters {
+            var p = DynamicsParameters()
+            p.seed = s.dynamicsSeed
+            p.steps = steps
+            p.trials = trials
+            p.noise = try NoiseModel(kind: .replace, ratio: s.noise)
+            return p
+        }
+        let dynamics = try progress.phase("Fig 2b: \(inputs.count) inputs x \(s.trials) trials x \(s.steps) steps", total: inputs.count) {
+            try PopulationDynamics(model: model, inputs: inputs, parameters: parameters(steps: s.steps, trials: s.trials), isCancelled: isCancelled, progress: $0)
+        }
+        let sweep = try progress.phase("Fig 3: \(inputs.count) inputs x \(ratios.count) ratios", total: inputs.count * ratios.count) {
+            try PopulationSweep(model: model, inputs: inputs, ratios: ratios, parameters: parameters(steps: s.sweepSteps, trials: s.sweepTrials),
+                                isCancelled: isCancelled, progress: $0)
+        }
+
+        let n = Float(inputs.count)
+        var ownShare: [String: Float] = [:]
+        for t in PopulationDynamics.shareSteps + [s.steps] where t <= s.steps { ownShare[String(t)] = dynamics.mean { $0.ownShare[t] ?? 0 } }
+        // The records' shares come in the tree's order of class concepts; the results keep the class names' order.
+        let finalShares = classes.map { dynamics.finalShares[model.classConcepts.firstIndex(of: $0)!] }
+        let six = inputs.firstIndex { $0.label == 6 && $0.info.classIndex == 0 }!
+        return StudyRecord(
+            latent: run.latent, seed: run.seed, epoch: epoch, settings: s,
+            testNegativeELBO: testELBO, trainNegativeELBO: trainELBO, elboGap: testELBO - trainELBO, importanceSampledNLL: nll,
+            activeUnits: Evaluator.activeUnits(means: means, latent: bundle.architecture.latentSize),
+            conceptDistance: geometry.betweenConcepts, withinClassSpread: geometry.withinClass, conceptSeparation: geometry.separation,
+            ownShare: ownShare, passesByShare: Float(dynamics.count(\.passesBy)) / n,
+            finalClassShares: finalShares,
+            attractors: finalShares.indices.sorted { finalShares[$0] > finalShares[$1] }.prefix(3).map { classNames[$0] },
+            meanOwnDistance: dynamics.meanOwnDistance,
+            noiseRatios: ratios, stageCounts: sweep.stageCounts,
+            meanStage: ratios.indices.map { let m = sweep.meanStage(at: $0); return m.isNaN ? nil : m },
+            meanStageRises: sweep.meanStageFalls.isEmpty,
+            stageTwoShare: Float(sweep.everStageTwo) / n, monotoneShare: Float(sweep.monotone) / n,
+            sixStages: sweep.stages[six], sixReachesStageTwo: sweep.stages[six].contains(2), sixOwnShare: dynamics.inputs[six].ownShare[s.steps] ?? 0,
+            trainingSeconds: bundle.description.training?.seconds ?? 0, measuringSeconds: buildingSeconds + Date().timeIntervalSince(started))
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// One line of a study's results file: a checkpoint (latent size, seed, epoch) and every
+/// measure of it. `StudyReport` documents each definition.
+struct StudyRecord: Codable, Equatable {
+    var latent: Int
+    var seed: UInt64
+    var epoch: Int
+    var settings: StudySettings
+
+    var testNegativeELBO: Double
+    var trainNegativeELBO: Double
+    /// Test minus train negative ELBO: the generalisation gap.
+    var elboGap: Double
+    var importanceSampledNLL: Double
+    var activeUnits: Int
+
+    var conceptDistance: Double
+    var withinClassSpread: Double
+    var conceptSeparation: Double
+
+    /// Mean over inputs of the share of trials nearest the own class concept, by step ("1", "10", "50").
+    var ownShare: [String: Float]
+    /// Inputs whose own-class distance dips at 1 <= t <= 10 and then rises (`PopulationDynamics.InputResult.passesBy`).
+    var passesByShare: Float
+    /// Mean over inputs of the share of trials nearest each class concept at the last step, in the order of the class names.
+    var finalClassShares: [Float]
+    /// The three classes holding most trials at the last step, most first.
+    var attractors: [String]
+    /// Mean over inputs of the distance to the own class concept at t = 0...steps.
+    var meanOwnDistance: [Float]
+
+    var noiseRatios: [Float]
+    /// stageCounts[ratio][stage - 1]: inputs in each stage (I, II, III) at each ratio.
+    var stageCounts: [[Int]]
+    /// Mean stage over the inputs at each ratio.
+    var meanStage: [Double?]
+    /// The mean stage never falls as the noise grows.
+    var meanStageRises: Bool
+    var stageTwoShare: Float
+    /// Inputs whose stage never steps back as the noise grows.
+    var monotoneShare: Float
+
+    /// The paper's example, the first test 6 (one of the inputs).
+    var sixStages: [Int?]
+    var sixReachesStageTwo: Bool
+    var sixOwnShare: Float
+
+    /// Training up to this epoch (cumulative over the run), and this checkpoint's measuring.
+    var trainingSeconds: Double
+    var measuringSeconds: Double
+
+    var key: StudyKey { StudyKey(latent: latent, seed: seed, epoch: epoch) }
+}
+
+struct StudyKey: Hashable {
+    let latent: Int, seed: UInt64, epoch: Int
+}
+
+/// The results file: JSON Lines, one `StudyRecord` a line, appended as each checkpoint is measured.
+enum StudyResults {
+    /// The complete lines: a study killed while writing one leaves it unfinished, without its newline.
+    static func read(_ path: String) throws -> [StudyRecord] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().enumerated().map { n, line in
+            do { return try JSONDecoder().decode(StudyRecord.self, from: Data(line.utf8)) } catch {
+                throw CLIError("\(path), line \(n + 1): \(error)")
+            }
+        }
+    }
+
+    /// Appends one line (after the complete ones) and flushes it to disk, so a killed study
+    /// loses no measured checkpoint.
+    static func append(_ record: StudyRecord, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let line = try encoder.encode(record) + Data("\n".utf8)
+        if !FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CLIError("cannot create \(path)") }
+        }
+        let complete = try Data(contentsOf: URL(fileURLWithPath: path)).lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.truncate(atOffset: UInt64(complete))
+        try handle.seek(toOffset: UInt64(complete))
+        try handle.write(contentsOf: line)
+        try handle.synchronize()
+    }
+}
