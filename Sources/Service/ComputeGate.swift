@@ -27,6 +27,8 @@ package final class ComputeGate: Sendable {
 
     package var running: Int { state.withLock { $0.running } }
     package var waiting: Int { state.withLock { $0.waiting } }
+    /// Nothing running and nothing waiting.
+    package var isIdle: Bool { state.withLock { $0.running == 0 && $0.waiting == 0 } }
 
     /// Reserves a place (running or queued) or throws 503.
     package func admit() throws -> Ticket {

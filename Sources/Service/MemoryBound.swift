@@ -14,8 +14,12 @@ import VAE
 /// `?stream=false` document holds all of a run's, up to maxSteps of them), and the
 /// per-connection stream buffer (`server.streamBufferLimit`).
 struct MemoryBound: Sendable {
-    /// Resident bytes when the service had loaded its models.
-    let idleBytes: Int
+    /// Resident bytes with no computation running: when the service had loaded its models,
+    /// then the most seen whenever the last running computation had ended. A first burst
+    /// of computations leaves per-thread state behind for good (malloc arenas, OpenBLAS's
+    /// per-thread buffers: 4-8 MB here, more the more run at once), which the start cannot
+    /// know of and which every later burst runs on top of.
+    private(set) var idleBytes: Int
     /// Bytes of the chains' buffers of the largest admissible run.
     let largestRunBytes: Int
     let maxConcurrent: Int
@@ -28,6 +32,13 @@ struct MemoryBound: Sendable {
     }
 
     var boundBytes: Int { idleBytes + maxConcurrent * largestRunBytes }
+
+    /// True if `bytes`, measured with nothing running, raised the idle figure.
+    mutating func observeIdle(_ bytes: Int) -> Bool {
+        guard bytes > idleBytes else { return false }
+        idleBytes = bytes
+        return true
+    }
 
     /// This process's resident set, from /proc (0 where there is none).
     static func residentBytes() -> Int {

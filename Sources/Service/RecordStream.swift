@@ -51,6 +51,7 @@ struct RecordStream {
                 // this gives back the free pages its records and the connections' buffers
                 // left in the arenas, so that resident memory returns to idle after a burst.
                 malloc_trim(0)
+                if ticket.gate.isIdle { metrics.observeIdle(MemoryBound.residentBytes()) }
             }
             var failed = false
             let isCancelled = { failed || writer.isCancelled || writer.isStopRequested }

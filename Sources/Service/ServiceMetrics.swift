@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import HTTP
 import Prometheus
 
 /// The service's metrics, through swift-metrics into a Prometheus registry of its own (no
@@ -11,6 +12,7 @@ package final class ServiceMetrics: Sendable {
     let chainSteps: CoreMetrics.Counter
     let queueLength: Meter
     let refused: CoreMetrics.Counter
+    private let memory = Locked<MemoryBound?>(nil)
 
     package init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -36,6 +38,22 @@ package final class ServiceMetrics: Sendable {
         for served in models {
             Gauge(label: "vaedyn_model_resident_bytes", dimensions: [("model", served.id)], factory: factory).record(served.residentBytes)
         }
+        memory.withLock { $0 = bound }
+        record(bound)
+    }
+
+    /// Resident memory measured with no computation running: raises the idle figure, and
+    /// the bound with it, when it is above what was seen so far.
+    func observeIdle(_ bytes: Int) {
+        guard let raised = memory.withLock({ bound -> MemoryBound? in
+            guard var b = bound, b.observeIdle(bytes) else { return nil }
+            bound = b
+            return b
+        }) else { return }
+        record(raised)
+    }
+
+    private func record(_ bound: MemoryBound) {
         Gauge(label: "vaedyn_memory_idle_bytes", factory: factory).record(bound.idleBytes)
         Gauge(label: "vaedyn_memory_largest_run_bytes", factory: factory).record(bound.largestRunBytes)
         Gauge(label: "vaedyn_memory_bound_bytes", factory: factory).record(bound.boundBytes)

@@ -15,8 +15,6 @@ public final class VaedynService: Sendable {
     let served: [String: ServedModel]
     let metrics = ServiceMetrics()
     let gate: ComputeGate
-    /// The resident memory the settings allow (documented in docs/reliability.md).
-    let memory: MemoryBound
 
     /// Loads every model the settings name; one file that is missing, truncated, corrupted
     /// or that repeats another's id stops the start with a message naming it.
@@ -40,8 +38,9 @@ public final class VaedynService: Sendable {
         catalog = ModelCatalog(loaded.map(\.model), defaultID: defaultID)
         served = Dictionary(uniqueKeysWithValues: loaded.map { ($0.id, $0) })
         gate = ComputeGate(limits: settings.limits, metrics: metrics)
-        memory = MemoryBound(architectures: catalog.models.map(\.architecture), limits: settings.limits, idleBytes: MemoryBound.residentBytes())
-        metrics.setMemory(memory, models: loaded)
+        // The resident memory the settings allow (docs/reliability.md), published in /metrics.
+        metrics.setMemory(MemoryBound(architectures: catalog.models.map(\.architecture), limits: settings.limits,
+                                      idleBytes: MemoryBound.residentBytes()), models: loaded)
     }
 
     /// The model requests get when they name none.
