@@ -250,6 +250,8 @@ try:
         points = chart("fig2c", "c.data.datasets[0].data.map(p => [p.x, p.y])")
         assert points == [c["projection"] for c in concepts], points
         assert app("state") == "idle" and driver.find_element(By.CSS_SELECTOR, ".exemplar[aria-pressed='true']")
+        # One model served: nothing to pick.
+        assert app("models") == "1" and not driver.find_element(By.ID, "model-choice").is_displayed()
 
     @test
     def noise_preview_follows_model_and_ratio():
