@@ -16,12 +16,12 @@ public struct ModelCatalog: Sendable {
 
     public var ids: [String] { models.map(\.id) }
 
-    /// The model `id` names, the default for nil; an unknown id is a 422 on `field` that
+    /// The model `id` names, the default for nil; an unknown id is a 422 on `model` that
     /// lists what is served, so a client can correct itself from the message alone.
-    public func model(_ id: String?, field: String = "model") throws -> DynamicsModel {
+    public func model(_ id: String?) throws -> DynamicsModel {
         guard let id else { return defaultModel }
         guard let model = models.first(where: { $0.id == id }) else {
-            throw FieldError(field, "'\(id)' is not served here; known models: \(ids.joined(separator: ", "))")
+            throw FieldError("model", "'\(id)' is not served here; known models: \(ids.joined(separator: ", "))")
         }
         return model
     }

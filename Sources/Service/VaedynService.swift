@@ -46,9 +46,9 @@ public final class VaedynService: Sendable {
     /// The model requests get when they name none.
     public var model: DynamicsModel { catalog.defaultModel }
 
-    /// The served model `id` names (the default for nil), or a 422 on `field`.
-    func servedModel(_ id: String?, field: String = "model") throws -> ServedModel {
-        served[try catalog.model(id, field: field).id]!
+    /// The served model `id` names (the default for nil), or a 422 on `model`.
+    func servedModel(_ id: String?) throws -> ServedModel {
+        served[try catalog.model(id).id]!
     }
 
     /// Every route, instrumented for /metrics, plus the static mounts.
