@@ -86,7 +86,7 @@ struct StudyReport {
         t += "sampled x and z, \(s.trials) trials, t = 0...\(s.steps), seed \(s.dynamicsSeed); distances on the encoder mean mu(t). "
         t += "**Own-class share at t**: the mean over inputs of the share of trials nearest their own class concept. "
         t += "**Passes by**: the share of inputs whose own-class distance is least at some 1 <= t <= 10 and ends more than 2 standard errors above that minimum "
-        t += "(the criterion of docs/reproduction.md). **Attractors**: the classes holding most trials at t = \(s.steps), pooled over inputs.\n"
+        t += "(the criterion of docs/reproduction/mnist-default.md). **Attractors**: the classes holding most trials at t = \(s.steps), pooled over inputs.\n"
         t += "- **Fig 3**: the same inputs at noise ratios \(s.noiseGrid), \(s.sweepTrials) trials, the minimum distance over t = 0...\(s.sweepSteps); "
         t += "an input's stage at a ratio is I, II or III as its own pattern, its class concept or the concept of all is nearest at the minimum. "
         t += "**Stage II**: the share of inputs in stage II at some ratio; **monotone**: the share of inputs whose stage never steps back as the noise grows; "
