@@ -31,10 +31,11 @@ public final class VaedynService: Sendable {
             }
             loaded.append(model)
         }
-        if let wanted = settings.defaultModel, !loaded.contains(where: { $0.id == wanted }), !paths.contains(wanted) {
-            throw SettingsError("models.default", "'\(wanted)' is neither the id of a served model (\(loaded.map(\.id).joined(separator: ", "))) nor one of its files")
-        }
+        // models.default names an id or one of the files.
         let defaultID = settings.defaultModel.map { wanted in paths.firstIndex(of: wanted).map { loaded[$0].id } ?? wanted }
+        if let defaultID, !loaded.contains(where: { $0.id == defaultID }) {
+            throw SettingsError("models.default", "'\(defaultID)' is neither the id of a served model (\(loaded.map(\.id).joined(separator: ", "))) nor one of its files")
+        }
         catalog = ModelCatalog(loaded.map(\.model), defaultID: defaultID)
         served = Dictionary(uniqueKeysWithValues: loaded.map { ($0.id, $0) })
         gate = ComputeGate(limits: settings.limits, metrics: metrics)
