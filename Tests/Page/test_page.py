@@ -61,11 +61,11 @@ class Server(LiveServer):
             return error.code, json.load(error)
 
 
-def variant_model(path, class_names, projection):
+def variant_model(path, class_names=None, projection=True, model_id=None):
     """Writes a copy of MODEL with its classes renamed (`class_names`, in class order, the
-    class concepts' labels following) and, with `projection` false, without projection
-    axes (empty tensors, as the format allows): the layout of TensorArchive, re-laid out
-    with its 64-byte alignment and CRC-32."""
+    class concepts' labels following), with `projection` false without projection axes
+    (empty tensors, as the format allows), and with `model_id` under another id: the layout
+    of TensorArchive, re-laid out with its 64-byte alignment and CRC-32."""
     with open(os.path.join(ROOT, MODEL), "rb") as f:
         data = f.read()
     magic, (version, header_length) = data[:8], struct.unpack_from("<II", data, 8)
@@ -73,11 +73,14 @@ def variant_model(path, class_names, projection):
     base = 16 + header_length
     blobs = {t["name"]: data[base + t["offset"]:base + t["offset"] + t["length"]] for t in header["tensors"]}
     description = json.loads(base64.b64decode(header["metadata"]))
-    renamed = dict(zip(description["classNames"], class_names))
-    description["classNames"] = list(class_names)
-    for concept in description["concepts"]:
-        if concept["level"] == "class":
-            concept["label"] = renamed[concept["label"]]
+    if class_names:
+        renamed = dict(zip(description["classNames"], class_names))
+        description["classNames"] = list(class_names)
+        for concept in description["concepts"]:
+            if concept["level"] == "class":
+                concept["label"] = renamed[concept["label"]]
+    if model_id:
+        description["id"] = model_id
     if not projection:
         latent = description["architecture"]["latentSize"]
         blobs["projection_mean"], blobs["projection_axes"] = b"", b""
@@ -520,6 +523,9 @@ try:
             assert driver.find_element(By.ID, "model-picker").is_displayed()
             assert [o.get_attribute("value") for o in picker.options] == [first["id"], second["id"]]
             assert picker.first_selected_option.get_attribute("value") == first["id"] and app("model") == first["id"]
+            # Two datasets: an input of one means nothing to the other, so nothing to compare.
+            assert first["dataset"] != second["dataset"]
+            assert not driver.find_element(By.ID, "compare").is_displayed() and not driver.find_element(By.ID, "compare-choice").is_displayed()
             picker.select_by_value(second["id"])
             wait_for(lambda: app("model") == second["id"] and app("state") == "idle", "the second model's catalogue")
             line = driver.find_element(By.ID, "model-line").text
@@ -570,6 +576,66 @@ try:
     finally:
         if pair:
             pair.stop()
+
+    # A fourth server with MODEL and its twin (the same weights under another id): the same
+    # input and seed on both must draw the same curves, and those of a run by reference.
+    twin_dir = tempfile.mkdtemp(prefix="vaedyn-twin-")
+    twins = None
+    try:
+        twin = os.path.join(twin_dir, "twin.vaem")
+        variant_model(twin, model_id="twin")
+        twins = LiveServer(BINARY, MODEL, flags=("--model", twin))
+
+        @test
+        def the_comparison_runs_the_same_input_and_seed_on_two_models_side_by_side():
+            open_page(twins.url)
+            default = app("model")
+            assert driver.find_element(By.ID, "compare").is_displayed()
+            assert [o.get_attribute("value") for o in Select(driver.find_element(By.ID, "compare-picker")).options] == ["twin"]
+            assert not driver.find_element(By.ID, "comparison").is_displayed(), "the panel waits for a comparison"
+            watch_requests()
+            pick_exemplar(6)
+            set_field("steps", 6)
+            set_field("trials", 20)
+            set_field("seed", 7)
+            driver.find_element(By.ID, "compare").click()
+            assert wait_finished() == "done", driver.find_element(By.ID, "error").text
+            assert driver.find_element(By.ID, "comparison").is_displayed()
+            bodies = sent_bodies()
+            assert [b["path"] for b in bodies] == ["/dynamics", "/dynamics"] and [b["body"]["model"] for b in bodies] == [default, "twin"]
+            assert {k: v for k, v in bodies[0]["body"].items() if k != "model"} == {k: v for k, v in bodies[1]["body"].items() if k != "model"}
+            # The exemplar goes as its pixels (the other file may store another image under 6/0).
+            exemplars = json.load(urllib.request.urlopen(twins.url + "/exemplars?digit=6", timeout=30))["exemplars"]
+            picked = int(driver.find_element(By.CSS_SELECTOR, ".exemplar[aria-pressed='true']").get_attribute("data-index"))
+            exemplar = next(e for e in exemplars if e["index"] == picked)
+            assert bodies[0]["body"]["image"]["pixels"] == [v / 255 for v in exemplar["pixels"]]
+            assert bodies[0]["body"]["label"] == 6 and bodies[0]["body"]["seed"] == 7
+            curves = [chart(f"fig2b-{side}", "c.data.datasets.filter(d => !d.band).map(d => [d.ref, d.data.map(p => p.y)])") for side in ("left", "right")]
+            assert curves[0] == curves[1], "the same weights, input and seed drew different curves"
+            assert all(len(points) == 7 for _, points in curves[0]), curves[0]
+            # ...and the curves of the same run asked for by reference, straight from the server.
+            request = urllib.request.Request(twins.url + "/dynamics?stream=false", method="POST", headers={"Content-Type": "application/json"},
+                                             data=json.dumps({"image": {"exemplar": {"digit": 6, "index": picked}}, "steps": 6, "trials": 20, "seed": 7,
+                                                              "noise": bodies[0]["body"]["noise"]}).encode())
+            with urllib.request.urlopen(request, timeout=60) as r:
+                steps = [rec for rec in json.load(r)["records"] if rec["type"] == "step"]
+            assert [[ys[t] for _, ys in curves[0]] for t in range(7)] == [step["distance"] for step in steps]
+            titles = [driver.find_element(By.ID, f"compare-{side}-title").text for side in ("left", "right")]
+            assert titles[0].startswith(default) and titles[1].startswith("twin"), titles
+            notes = [driver.find_element(By.ID, f"compare-{side}-note").text for side in ("left", "right")]
+            assert notes[0] == notes[1] and "t = 0" in notes[0] and "t = 6" in notes[0] and "Stage" in notes[0], notes
+            assert int(app("steps-received")) == 14
+            driver.find_element(By.CSS_SELECTOR, "[data-download='compare-ndjson']").click()
+            records = [json.loads(line) for line in downloaded(f"{default}-vs-twin-comparison.ndjson").decode().splitlines()]
+            assert [r["model"] for r in records if r["type"] == "start"] == [default, "twin"]
+            assert sum(r["type"] == "step" for r in records) == 14
+            driver.find_element(By.CSS_SELECTOR, "[data-download='compare-png']").click()
+            assert downloaded(f"{default}-vs-twin-comparison.png").startswith(PNG)
+            assert severe_console_entries() == []
+    finally:
+        if twins:
+            twins.stop()
+        shutil.rmtree(twin_dir)
 
     @test
     def a_chart_library_that_does_not_load_is_named():

@@ -3,6 +3,7 @@
 // browser test (and anyone curious) can read them without scraping the figures.
 import { ApiError, getJSON, streamRecords } from "./api.js";
 import { conceptGallery, exemplarGrid } from "./catalogue.js";
+import { ModelComparison } from "./comparison.js";
 import { paint, SIDE } from "./digits.js";
 import { drawPad } from "./draw-pad.js";
 import * as downloads from "./downloads.js";
@@ -21,6 +22,7 @@ const figures = {
   distances: new DistanceFigure($("fig2b"), $("nearest-ribbon")),
   projection: new ProjectionFigure($("fig2c")),
   sweep: new SweepFigure($("fig3"), $("stage-legend")),
+  comparison: new ModelComparison($("comparison")),
 };
 
 // What the next run starts from: an exemplar (sent by reference) or a drawing (sent as
@@ -34,12 +36,14 @@ let controller = null;
 let grid = null;
 // The id of the model the page runs on (GET /models; its default first).
 let modelId = null;
-const runs = { dynamics: [], sweep: [] };
+// GET /models, for the models a run can be compared with.
+let listing = null;
+// Each experiment's streams of records, one array a stream (two for a comparison).
+const runs = { dynamics: [], sweep: [], compare: [] };
 
 function updateButtons() {
   const running = app.dataset.state === "running";
-  $("run").disabled = running || !input;
-  $("sweep").disabled = running || !input;
+  for (const id of ["run", "sweep", "compare"]) $(id).disabled = running || !input;
   $("stop").disabled = !running;
 }
 
@@ -105,18 +109,24 @@ $("clear-pad").addEventListener("click", () => {
 });
 for (const id of ["noise-kind", "noise-ratio", "binarize", "seed"]) $(id).addEventListener("input", previewNoise);
 
-function imageField() {
+// `asPixels` sends an exemplar as its pixels, as a comparison must: the other model's file
+// may store other test images under the same digit and index. A byte b goes as b / 255,
+// which the server turns back into b exactly.
+function imageField(asPixels = false) {
+  if (input.kind === "exemplar" && asPixels) return { image: { pixels: input.pixels }, label: input.digit };
   if (input.kind === "exemplar") return { image: { exemplar: { digit: input.digit, index: input.index } } };
   const label = $("drawn-label").value;
   const pixels = input.pixels.map((v) => Math.round(v * 1000) / 1000);
   return { image: { pixels }, ...(label === "" ? {} : { label: Number(label) }) };
 }
 
-function chainOptions() {
+function chainOptions(asPixels = false) {
   const options = { model: modelId, steps: number("steps"), trials: number("trials"), seed: number("seed"), binarize: $("binarize").checked };
   for (const id of ["x", "z", "measure", "metric", "aggregate"]) options[id] = $(id).value;
-  return { ...imageField(), ...options };
+  return { ...imageField(asPixels), ...options };
 }
+
+const noiseField = () => ({ noise: { kind: $("noise-kind").value, ratio: number("noise-ratio") } });
 
 // ---- running ----
 
@@ -129,7 +139,7 @@ const handlers = {
   dynamics: {
     path: "/dynamics",
     body: () => ({
-      ...chainOptions(), noise: { model: $("noise-kind").value, p: number("noise-ratio") }, meanImage: true,
+      ...chainOptions(), ...noiseField(), meanImage: true,
       ...(hasProjection ? { projection: true } : {}),
     }),
     start(start) {
@@ -171,24 +181,35 @@ const handlers = {
       status(`${summary.done ? "Done" : "Cancelled"} on ${start.model}: ${summary.completed} noise ratios.`);
     },
   },
+  // The same body on the page's model and on the one picked to compare with.
+  compare: {
+    streams() {
+      const body = { ...chainOptions(true), ...noiseField() };
+      const models = [modelId, $("compare-picker").value];
+      return figures.comparison.begin().map((handler, i) => ({
+        path: "/dynamics", body: { ...body, model: models[i] }, name: models[i],
+        handler: { ...handler, step: (step, start) => { handler.step(step); countStep(start, models); } },
+      }));
+    },
+  },
 };
 
-async function run(experiment) {
-  if (!input) return;
-  const handler = handlers[experiment];
-  const records = (runs[experiment] = []);
-  controller = new AbortController();
-  const { signal } = controller;
+function countStep(start, models) {
+  count("stepsReceived", Number(app.dataset.stepsReceived) + 1);
+  const total = 2 * (start.parameters.steps + 1);
+  status(`Comparing ${models.join(" and ")}: ${app.dataset.stepsReceived} of ${total} steps.`);
+}
+
+// One stream into `handler`, its records kept in `records`; resolves to a sentence saying
+// why it failed (after the stream's `name`, when there are two), or null, and whether the
+// server cancelled it.
+async function consume({ path, body, handler, name }, signal, records) {
   let start = null, summary = null, failure = null;
-  for (const name of ["recordsReceived", "stepsReceived", "pointsReceived"]) count(name, 0);
-  showError("");
-  setState("running", experiment);
-  status(experiment === "sweep" ? "Sweeping the noise ratio…" : "Running…");
   try {
-    await streamRecords(handler.path, handler.body(), signal, (record) => {
+    await streamRecords(path, body, signal, (record) => {
       if (signal.aborted) return;
       records.push(record);
-      count("recordsReceived", records.length);
+      count("recordsReceived", Number(app.dataset.recordsReceived) + 1);
       if (record.type === "start") start = record;
       if (record.type === "summary") summary = record;
       if (record.type === "error") failure = `The run failed${record.t === undefined ? "" : ` at step ${record.t}`}: ${record.message}`;
@@ -197,57 +218,84 @@ async function run(experiment) {
     if (!failure && !summary) failure = "The stream ended before its summary: the server stopped or the connection broke.";
   } catch (error) {
     if (error.name !== "AbortError") failure = error instanceof ApiError ? error.message : `The page could not read the answer: ${error.message}`;
-  } finally {
-    controller = null;
   }
+  return { failure: failure && name ? `${name}: ${failure}` : failure, cancelled: summary?.done === false };
+}
+
+async function run(experiment) {
+  if (!input) return;
+  const handler = handlers[experiment];
+  for (const name of ["recordsReceived", "stepsReceived", "pointsReceived"]) count(name, 0);
+  showError("");
+  setState("running", experiment);
+  status({ sweep: "Sweeping the noise ratio…", compare: "Comparing…" }[experiment] ?? "Running…");
+  const streams = handler.streams?.() ?? [{ path: handler.path, body: handler.body(), handler }];
+  runs[experiment] = streams.map(() => []);
+  controller = new AbortController();
+  const { signal } = controller;
+  const outcomes = await Promise.all(streams.map((stream, i) => consume(stream, signal, runs[experiment][i])));
+  controller = null;
   updateDownloads();
-  if (failure) {
-    showError(failure);
+  const failures = outcomes.map((o) => o.failure).filter(Boolean);
+  if (failures.length) {
+    showError(failures.join("\n"));
     status("Stopped by an error.");
     setState("error");
-  } else if (signal.aborted || summary?.done === false) {
+  } else if (signal.aborted || outcomes.some((o) => o.cancelled)) {
     setState("stopped");
-    status(`Stopped after ${records.length} records.`);
+    status(`Stopped after ${app.dataset.recordsReceived} records.`);
   } else {
+    const { trials, steps } = streams[0].body;
+    if (experiment === "compare") status(`Done: the same ${trials} chains of ${steps} steps on ${streams.map((s) => s.name).join(" and ")}.`);
     setState("done");
   }
 }
 
 $("run").addEventListener("click", () => run("dynamics"));
 $("sweep").addEventListener("click", () => run("sweep"));
+$("compare").addEventListener("click", () => run("compare"));
 // Aborting the fetch closes the connection; the server stops computing within one step.
 $("stop").addEventListener("click", () => controller?.abort());
 $("focus").addEventListener("change", () => figures.distances.focus($("focus").checked));
 
 // ---- downloads ----
 
+// Every record of an experiment's streams, the first stream's first.
+const records = (experiment) => runs[experiment].flat();
+
 const saves = {
-  "dynamics-ndjson": () => downloads.ndjson(runs.dynamics),
-  "dynamics-csv": () => downloads.csv(runs.dynamics),
-  "sweep-ndjson": () => downloads.ndjson(runs.sweep),
-  "sweep-csv": () => downloads.csv(runs.sweep),
+  "dynamics-ndjson": () => downloads.ndjson(records("dynamics")),
+  "dynamics-csv": () => downloads.csv(records("dynamics")),
+  "sweep-ndjson": () => downloads.ndjson(records("sweep")),
+  "sweep-csv": () => downloads.csv(records("sweep")),
+  "compare-ndjson": () => downloads.ndjson(records("compare")),
   fig2a: () => downloads.png(figures.strip.toCanvas()),
   fig2b: () => downloads.png($("fig2b")),
   fig2c: () => downloads.png($("fig2c")),
   fig3: () => downloads.png($("fig3")),
+  "compare-png": () => downloads.png(figures.comparison.toCanvas()),
 };
-const fileNames = {
-  "dynamics-ndjson": "dynamics.ndjson", "dynamics-csv": "dynamics.csv", "sweep-ndjson": "sweep.ndjson", "sweep-csv": "sweep.csv",
-  fig2a: "fig2a.png", fig2b: "fig2b.png", fig2c: "fig2c.png", fig3: "fig3.png",
+// Each download, the experiment it saves and its file name after the model's id.
+const files = {
+  "dynamics-ndjson": ["dynamics", "dynamics.ndjson"], "dynamics-csv": ["dynamics", "dynamics.csv"],
+  fig2a: ["dynamics", "fig2a.png"], fig2b: ["dynamics", "fig2b.png"], fig2c: [null, "fig2c.png"],
+  "sweep-ndjson": ["sweep", "sweep.ndjson"], "sweep-csv": ["sweep", "sweep.csv"], fig3: ["sweep", "fig3.png"],
+  "compare-ndjson": ["compare", "comparison.ndjson"], "compare-png": ["compare", "comparison.png"],
 };
 
-// A saved file names the model its run ran on (Fig 2c, drawn without a run, the picked one).
+// A saved file names the models its run ran on (Fig 2c, drawn without a run, the picked one).
 function fileName(kind) {
-  const run = kind.startsWith("sweep") || kind === "fig3" ? runs.sweep : runs.dynamics;
-  const model = run.find((r) => r.type === "start")?.model ?? modelId;
-  return `${model}-${fileNames[kind]}`;
+  const [experiment, name] = files[kind];
+  const models = experiment ? records(experiment).filter((r) => r.type === "start").map((r) => r.model) : [];
+  return `${(models.length ? models : [modelId]).join("-vs-")}-${name}`;
 }
 
 function updateDownloads() {
-  const has = { dynamics: runs.dynamics.some((r) => r.type === "start"), sweep: runs.sweep.some((r) => r.type === "start") };
-  const needs = { "dynamics-ndjson": has.dynamics, "dynamics-csv": has.dynamics, fig2a: has.dynamics, fig2b: has.dynamics,
-    fig2c: hasProjection, "sweep-ndjson": has.sweep, "sweep-csv": has.sweep, fig3: has.sweep };
-  document.querySelectorAll("[data-download]").forEach((b) => { b.disabled = !needs[b.dataset.download]; });
+  for (const button of document.querySelectorAll("[data-download]")) {
+    const [experiment] = files[button.dataset.download];
+    const ran = experiment && runs[experiment].length > 0 && runs[experiment].every((stream) => stream.some((r) => r.type === "start"));
+    button.disabled = !(experiment ? ran : hasProjection);
+  }
 }
 
 document.querySelectorAll("[data-download]").forEach((button) => {
@@ -278,8 +326,16 @@ function showLimits(limits) {
     `(T + 1) × trials ≤ ${n(limits.maxChainSteps)} a run (× ratios in a sweep).`;
 }
 
+// The models a run can be compared with: the others of the page's model's dataset, since
+// the same input means something only to models of one dataset. Hidden when there is none.
+function showPeers(dataset) {
+  const peers = listing.models.filter((m) => m.id !== modelId && m.dataset === dataset);
+  $("compare-picker").replaceChildren(...peers.map((m) => new Option(`${m.id} (Z = ${m.architecture.latentSize})`, m.id)));
+  $("compare-choice").hidden = $("compare").hidden = peers.length === 0;
+}
+
 // Every served model in the picker, the default chosen; hidden when there is only one.
-function showModels(listing) {
+function showModels() {
   $("model-picker").replaceChildren(...listing.models.map((m) => new Option(`${m.id} (${m.dataset})`, m.id)));
   $("model-picker").value = modelId;
   $("model-choice").hidden = listing.models.length < 2;
@@ -295,10 +351,10 @@ async function loadModel(id) {
   ]);
   modelId = model.id;
   app.dataset.model = model.id;
-  runs.dynamics = [];
-  runs.sweep = [];
+  for (const experiment of Object.keys(runs)) runs[experiment] = [];
   // Fig 2c needs no clearing: showConcepts below replaces all it draws.
-  for (const figure of [figures.strip, figures.distances, figures.sweep]) figure.clear();
+  for (const figure of [figures.strip, figures.distances, figures.sweep, figures.comparison]) figure.clear();
+  showPeers(model.dataset);
   const a = model.architecture;
   $("model-line").textContent = `Model ${model.id}: ${a.inputSize}–${a.hiddenSize}–${a.latentSize} VAE on ${model.dataset}.`;
   showClasses(model.classNames);
@@ -338,9 +394,9 @@ $("model-picker").addEventListener("change", async () => {
 
 async function load() {
   try {
-    const listing = await getJSON("/models");
+    listing = await getJSON("/models");
     modelId = listing.defaultModel;
-    showModels(listing);
+    showModels();
     await loadModel(modelId);
   } catch (error) {
     showError(error.message);
