@@ -55,7 +55,7 @@ let package = Package(
             ],
             swiftSettings: numericFlags
         ),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTP", .product(name: "Configuration", package: "swift-configuration")]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTP", "Imaging", .product(name: "Configuration", package: "swift-configuration")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG"]),
         .testTarget(name: "VAETests", dependencies: ["VAE"], resources: [.copy("Fixtures")], swiftSettings: numericFlags),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "VAE"], swiftSettings: numericFlags),

@@ -21,6 +21,9 @@ public final class ChainBatch {
     public let workspace: Workspace
     public let images: FloatBuffer
     public var streams: [RandomStream]
+    /// What a kernel keeps between its steps besides x(t) and the workspace (made by its
+    /// `start`, so that one kernel can drive many batches).
+    public var kernelState: AnyObject?
 
     public init(network: Network, trials: Int, groups: Int = 1) {
         self.network = network
@@ -44,17 +47,30 @@ public final class ChainBatch {
     /// input, binarised (with the row's stream) unless told not to, then corrupted by the
     /// noise of the row's group (the spare rows take the last).
     public func setInitialImages(_ pixels: [UInt8], binarize: Bool, noises: [NoiseModel]) {
+        precondition(noises.count == groups)
+        for r in 0..<rows {
+            let group = min(r / trials, groups - 1)
+            setInitialImage(row: r, pixels, binarize: binarize)
+            noises[group].apply(to: images.view + r * network.architecture.inputSize, count: network.architecture.inputSize, binary: binarize, rng: &streams[r])
+        }
+    }
+
+    /// Sets x(0) of group g's rows to its own input `inputs[g]`, without noise (the spare
+    /// rows take the last): a batch of many inputs, as imputation at population level runs.
+    public func setInitialImages(perGroup inputs: [[UInt8]], binarize: Bool) {
+        precondition(inputs.count == groups)
+        for r in 0..<rows { setInitialImage(row: r, inputs[min(r / trials, groups - 1)], binarize: binarize) }
+    }
+
+    private func setInitialImage(row r: Int, _ pixels: [UInt8], binarize: Bool) {
         let d = network.architecture.inputSize
-        precondition(pixels.count == d && noises.count == groups)
+        precondition(pixels.count == d)
+        let row = images.view + r * d
         pixels.withUnsafeBufferPointer { p in
-            for r in 0..<rows {
-                let row = images.view + r * d
-                if binarize {
-                    Binarizer().binarize(p, count: d, into: row, rng: &streams[r])
-                } else {
-                    for i in 0..<d { row[i] = Float(p[i]) / 255 }
-                }
-                noises[min(r / trials, groups - 1)].apply(to: row, count: d, binary: binarize, rng: &streams[r])
+            if binarize {
+                Binarizer().binarize(p, count: d, into: row, rng: &streams[r])
+            } else {
+                for i in 0..<d { row[i] = Float(p[i]) / 255 }
             }
         }
     }

@@ -1,6 +1,6 @@
 /// The start record's `parameters`: one key per entry of RunParameter.all, by its name, so
 /// that what a record echoes is what a request takes. Every key is required except
-/// `window`, which is absent for every step.
+/// `window` and `mask`, absent for every step and for no mask.
 extension DynamicsParameters: Codable {
     struct Key: CodingKey {
         let stringValue: String
@@ -20,6 +20,7 @@ extension DynamicsParameters: Codable {
             case .choice(let s): try c.encode(s, forKey: key)
             case .noise(let n): try c.encode(n, forKey: key)
             case .window(let w): try c.encodeIfPresent(w, forKey: key)
+            case .mask(let m): try c.encodeIfPresent(m, forKey: key)
             }
         }
     }
@@ -36,6 +37,7 @@ extension DynamicsParameters: Codable {
             case .choice: value = .choice(try c.decode(String.self, forKey: key))
             case .noise: value = .noise(try c.decode(NoiseModel.self, forKey: key))
             case .window: value = .window(try c.decodeIfPresent(StepWindow.self, forKey: key))
+            case .mask: value = .mask(try c.decodeIfPresent(ImputationMask.Form.self, forKey: key))
             }
             try parameter.set(value, in: &self)
         }

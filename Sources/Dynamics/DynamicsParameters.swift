@@ -20,6 +20,12 @@ public struct DynamicsParameters: Sendable, Equatable {
         case cosine
     }
 
+    /// The chain (ChainKernel): the paper's, or one of the imputation chains that hold the
+    /// pixels outside `mask` fixed.
+    public enum Kernel: String, Codable, Sendable, CaseIterable {
+        case gibbs, clamped, mwg
+    }
+
     public enum Aggregation: String, Codable, Sendable, CaseIterable {
         /// Mean over trials of each trial's distance (with a standard error).
         case trials
@@ -27,6 +33,9 @@ public struct DynamicsParameters: Sendable, Equatable {
         case state
     }
 
+    public var kernel = Kernel.gibbs
+    /// The hidden pixels of an imputation chain (`clamped`, `mwg`); nil for `gibbs`.
+    public var mask: ImputationMask.Form?
     public var steps = 100
     public var trials = 500
     public var seed: UInt64 = 1
@@ -60,6 +69,32 @@ public struct DynamicsParameters: Sendable, Equatable {
         try noise.validate(binaryImages: binarize)
         if let window, window.to > steps {
             throw DynamicsError("window \(window) ends after the last step \(steps)")
+        }
+        if let rule = kernelRule { throw DynamicsError("\(rule.parameter): \(rule.message)") }
+    }
+
+    /// The parameter at fault and why, when the kernel cannot run with these parameters:
+    /// an imputation chain needs a mask and the paper's chain takes none; the
+    /// Metropolis-within-Gibbs ratio is that of drawn binary pixels and a drawn z.
+    public var kernelRule: (parameter: String, message: String)? {
+        switch kernel {
+        case .gibbs: return mask == nil ? nil : ("mask", "is for kernel clamped or mwg; the gibbs chain hides no pixel")
+        case .clamped, .mwg:
+            if mask == nil { return ("mask", "is required by kernel \(kernel.rawValue): which pixels are hidden") }
+            if kernel == .clamped { return nil }
+            if image != .sample || latent != .sample { return ("kernel", "mwg draws x and z (x and z must be sample): a mean is no proposal") }
+            return binarize ? nil : ("kernel", "mwg needs binary pixels (binarize): its acceptance ratio is a Bernoulli likelihood")
+        }
+    }
+
+    /// The chain these parameters run, its mask resolved for a model of `pixels` pixels.
+    public func makeKernel(pixels: Int) throws -> ChainKernel {
+        try validate()
+        let mask = try self.mask.map { try ImputationMask($0, pixels: pixels) }
+        switch (kernel, mask) {
+        case (.clamped, let mask?): return ClampedKernel(mask: mask, sampleImage: image == .sample, sampleLatent: latent == .sample)
+        case (.mwg, let mask?): return MetropolisWithinGibbsKernel(mask: mask)
+        default: return GibbsKernel(sampleImage: image == .sample, sampleLatent: latent == .sample)
         }
     }
 

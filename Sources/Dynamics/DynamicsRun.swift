@@ -20,16 +20,22 @@ public final class DynamicsRun {
         self.model = model
         self.input = input
         self.parameters = parameters
-        self.kernel = kernel ?? GibbsKernel(sampleImage: parameters.image == .sample, sampleLatent: parameters.latent == .sample)
+        self.kernel = try kernel ?? parameters.makeKernel(pixels: model.architecture.inputSize)
         self.memory = memory
     }
 
     /// Bytes the chains' buffers of a run of `trials` chains take while it runs: the
     /// workspace, x(t), and the binary form of the inputs (one Int32 per value at most);
-    /// the per-step records come on top and are small.
-    public static func workingSetBytes(architecture: Architecture, trials: Int) -> Int {
-        let rows = max(trials, ChainBatch.minimumRows), d = architecture.inputSize
-        return Workspace.bytes(architecture, capacity: rows) + rows * d * (MemoryLayout<Float>.stride + MemoryLayout<Int32>.stride)
+    /// an imputation kernel's state (x(0), and z(t) and its logits for `mwg`); the per-step
+    /// records come on top and are small.
+    public static func workingSetBytes(architecture: Architecture, trials: Int, kernel: DynamicsParameters.Kernel = .gibbs) -> Int {
+        let rows = max(trials, ChainBatch.minimumRows), d = architecture.inputSize, float = MemoryLayout<Float>.stride
+        let state = switch kernel {
+        case .gibbs: 0
+        case .clamped: rows * d * float
+        case .mwg: rows * (2 * d + architecture.latentSize + 1) * float
+        }
+        return Workspace.bytes(architecture, capacity: rows) + rows * d * (float + MemoryLayout<Int32>.stride) + state
     }
 
     static func check(input: DynamicsInput, model: DynamicsModel, parameters: DynamicsParameters, memory: MemoryBank?) throws {
@@ -44,7 +50,8 @@ public final class DynamicsRun {
     }
 
     func startRecord(references: ReferenceSet) -> StartRecord {
-        StartRecord(model: model.id, experiment: "dynamics", kernel: kernel.name, latentSize: model.architecture.latentSize,
+        StartRecord(model: model.id, experiment: "dynamics", kernel: kernel.name, hiddenPixels: (kernel as? ImputingKernel)?.mask.hiddenCount,
+                    latentSize: model.architecture.latentSize,
                     parameters: parameters, inputs: [input.info], references: references.infos,
                     classReferences: references.classReferences.map { references.infos[$0].id },
                     classNames: model.bundle.description.classNames, levels: model.levels,

@@ -17,6 +17,8 @@ public struct RunParameter: Sendable {
         case noise
         /// `{"from", "to"}`: a StepWindow; absent for every step.
         case window
+        /// A named mask, or a list of pixel indices (ImputationMask.Form); absent for none.
+        case mask
     }
 
     /// A parameter's value, as DynamicsParameters holds it.
@@ -26,6 +28,7 @@ public struct RunParameter: Sendable {
         case choice(String)
         case noise(NoiseModel)
         case window(StepWindow?)
+        case mask(ImputationMask.Form?)
     }
 
     /// The runs a parameter can change.
@@ -79,7 +82,7 @@ public struct RunParameter: Sendable {
 }
 
 extension RunParameter.Value {
-    /// The value as the start record writes it; nil for an absent window.
+    /// The value as the start record writes it; nil for an absent window or mask.
     public var json: String? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -90,6 +93,7 @@ extension RunParameter.Value {
         case .choice(let s): data = try? encoder.encode(s)
         case .noise(let n): data = try? encoder.encode(n)
         case .window(let w): data = w.flatMap { try? encoder.encode($0) }
+        case .mask(let m): data = m.flatMap { try? encoder.encode($0) }
         }
         return data.map { String(decoding: $0, as: UTF8.self) }
     }

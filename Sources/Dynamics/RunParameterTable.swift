@@ -24,6 +24,16 @@ extension RunParameter {
         boolean("binarize", \.binarize, meaning: "the input is binarised (each pixel 1 with probability byte/255) before the noise; false feeds grey levels"),
         choice("x", \.image, meaning: "x(t+1): `sample` (Bernoulli draw) or `mean` (pixel probabilities)"),
         choice("z", \.latent, meaning: "z(t+1): `sample` (reparameterised draw) or `mean` (encoder mean)"),
+        choice("kernel", \.kernel,
+               meaning: "the chain: `gibbs` (the paper's), `clamped` (pseudo-Gibbs imputation: the pixels outside `mask` reset to x0 after every x draw) or `mwg` (exact imputation, Metropolis-within-Gibbs with the encoder as proposal; needs x, z sample and binarize). docs/kernels.md derives it"),
+        RunParameter("mask", .mask,
+                     meaning: "the pixels an imputation chain hides (they start at 0): `top-half`, `bottom-half`, `left-half`, `right-half`, `random:F` or `random:F:SEED` (a fraction F hidden, drawn from SEED, default 1), `square:X,Y,W,H`, a list of pixel indices, or (in a request) `{\"png\"}` / `{\"pgm\"}`, an image of the model's size whose pixels of at least 128 are hidden, echoed as the list; absent for kernel gibbs",
+                     read: { .mask($0.mask) },
+                     write: { p, value in
+                         guard case .mask(let mask) = value else { return false }
+                         p.mask = mask
+                         return true
+                     }),
         choice("measure", \.measure,
                meaning: "the latent quantity measured: `mean` (encoder mean mu(t), the quantity concepts are defined on) or `sample` (the chain's z(t))"),
         choice("metric", \.metric, meaning: "`euclidean`, or `cosine` (1 - cosine similarity)"),

@@ -4,8 +4,10 @@ public struct StartRecord: Codable, Sendable, Equatable {
     public var model: String
     /// "dynamics" (one input, step records follow) or "sweep" (inputs x noise ratios, point records follow).
     public var experiment: String
-    /// The chain kind ("gibbs").
+    /// The chain kind: "gibbs", "clamped" or "mwg" (parameters.kernel).
     public var kernel: String
+    /// How many pixels parameters.mask hides (imputation kernels only).
+    public var hiddenPixels: Int?
     public var latentSize: Int
     public var parameters: DynamicsParameters
     /// Noise ratios of a sweep, in the order of its point records; the kind is parameters.noise.kind.

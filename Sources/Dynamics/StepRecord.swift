@@ -18,6 +18,18 @@ public struct StepRecord: Codable, Sendable, Equatable {
     public var meanImage: [Float]?
     /// Trials' states on the projection axes (with parameters.projection).
     public var projection: ProjectedStates?
+    /// Kernel mwg, t >= 1: the share of the trials whose proposed z this step accepted.
+    public var acceptance: Float?
+    /// Imputation kernels: how well the hidden pixels are filled in at t.
+    public var imputation: ImputationReading?
+}
+
+/// The hidden pixels of the trials at step t against the input's own (the truth).
+public struct ImputationReading: Codable, Sendable, Equatable {
+    /// Mean absolute difference between p(x_i = 1 | z(t)) and the input's grey level byte/255.
+    public var error: Float
+    /// Share of the hidden pixels of x(t) equal to the input binarised at 1/2 (byte >= 128).
+    public var accuracy: Float
 }
 
 public struct ProjectedStates: Codable, Sendable, Equatable {

@@ -31,7 +31,7 @@ public final class SweepRun {
         self.inputs = inputs
         self.ratios = ratios
         self.parameters = parameters
-        self.kernel = kernel ?? GibbsKernel(sampleImage: parameters.image == .sample, sampleLatent: parameters.latent == .sample)
+        self.kernel = try kernel ?? parameters.makeKernel(pixels: model.architecture.inputSize)
         // Trial i of every group must sit at the same place in a row block of the products
         // as it does alone (see `Matrix.rowBlock`), so groups share a batch only when the
         // trials fill whole blocks.
@@ -41,7 +41,8 @@ public final class SweepRun {
 
     public var startRecord: StartRecord {
         let references = ReferenceSet(model: model, input: inputs[0])
-        return StartRecord(model: model.id, experiment: "sweep", kernel: kernel.name, latentSize: model.architecture.latentSize,
+        return StartRecord(model: model.id, experiment: "sweep", kernel: kernel.name, hiddenPixels: (kernel as? ImputingKernel)?.mask.hiddenCount,
+                           latentSize: model.architecture.latentSize,
                            parameters: parameters, noiseRatios: ratios, inputs: inputs.map(\.info), references: references.infos,
                            classReferences: references.classReferences.map { references.infos[$0].id },
                            classNames: model.bundle.description.classNames, levels: model.levels)

@@ -1,3 +1,4 @@
+import Foundation
 import VAE
 
 /// Runs the chains of one input for steps 0...T and reduces each step to statistics over
@@ -37,7 +38,7 @@ public final class Trajectory {
                     isCancelled: () -> Bool, onStep: (StepRecord) -> Void) throws -> Outcome {
         precondition(chains.groups == 1)
         return try runGroups(input: input, references: references, parameters: p, noises: [p.noise], isCancelled: isCancelled) { t, table in
-            let record = try self.record(t: t, table: table, parameters: p)
+            let record = try self.record(t: t, table: table, parameters: p, truth: input.pixels)
             onStep(record)
             return [record.distance]
         }[0]
@@ -106,7 +107,7 @@ public final class Trajectory {
         return distance
     }
 
-    private func record(t: Int, table: DistanceTable, parameters p: DynamicsParameters) throws -> StepRecord {
+    private func record(t: Int, table: DistanceTable, parameters p: DynamicsParameters, truth: [UInt8]) throws -> StepRecord {
         let rows = self.rows(group: 0)
         let states = measuredStates(p)
         let distance = try distances(t: t, table: table, rows: rows, parameters: p)
@@ -120,7 +121,28 @@ public final class Trajectory {
         }
         if p.meanImage { record.meanImage = meanImage() }
         if p.projection { record.projection = projection(states.view, stride: states.stride) }
+        if let imputing = kernel as? ImputingKernel {
+            if t > 0 { record.acceptance = imputing.acceptance(chains, rows: rows) }
+            record.imputation = imputation(hidden: imputing.mask.hiddenIndices, truth: truth)
+        }
         return record
+    }
+
+    /// The trials' hidden pixels at t against the truth: p(x_i | z(t)) from the logits the
+    /// imputation kernel left (ImputingKernel), and the drawn x(t).
+    private func imputation(hidden: [Int], truth: [UInt8]) -> ImputationReading {
+        let d = model.architecture.inputSize, n = chains.trials
+        let logits = chains.workspace.logits.view.reading(n * d), x = chains.images.view.reading(n * d)
+        var error = 0.0, correct = 0
+        for r in 0..<n {
+            for i in hidden {
+                let p = 1 / (1 + Foundation.exp(-Double(logits[r * d + i])))
+                error += abs(p - Double(truth[i]) / 255)
+                if (x[r * d + i] >= 0.5) == (truth[i] >= 128) { correct += 1 }
+            }
+        }
+        let count = Double(n * hidden.count)
+        return ImputationReading(error: Float(error / count), accuracy: Float(Double(correct) / count))
     }
 
     private func meanImage() -> [Float] {

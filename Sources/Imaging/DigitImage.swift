@@ -5,15 +5,14 @@ public enum DigitImage {
 
     /// 28 x 28 intensities (ink = 1) from PNG or PGM bytes.
     public static func mnistPixels(_ bytes: [UInt8], limits: ImageLimits = ImageLimits()) throws -> [Float] {
-        let image: GreyImage
-        if bytes.starts(with: pngSignature) {
-            image = try PNGCodec.decode(bytes, limits: limits)
-        } else if bytes.starts(with: [UInt8(ascii: "P")]) {
-            image = try PGMCodec.decode(bytes, limits: limits)
-        } else {
-            throw ImageError("neither a PNG nor a PGM image")
-        }
-        return try MNISTForm.normalize(image)
+        try MNISTForm.normalize(decode(bytes, limits: limits))
+    }
+
+    /// The image as it is, neither cropped nor scaled (a mask must keep its pixels' places).
+    public static func decode(_ bytes: [UInt8], limits: ImageLimits = ImageLimits()) throws -> GreyImage {
+        if bytes.starts(with: pngSignature) { return try PNGCodec.decode(bytes, limits: limits) }
+        if bytes.starts(with: [UInt8(ascii: "P")]) { return try PGMCodec.decode(bytes, limits: limits) }
+        throw ImageError("neither a PNG nor a PGM image")
     }
 
     /// The same as bytes, 0...255, as MNIST stores them.

@@ -59,7 +59,7 @@ struct ChainRequest {
 
     /// Engine parameters with every field checked against the rules and the limits.
     mutating func parameters(for experiment: RunParameter.Experiment) throws -> DynamicsParameters {
-        try RequestParameters(limits: limits, experiment: experiment).decode(&fields)
+        try RequestParameters(limits: limits, experiment: experiment, model: model).decode(&fields)
     }
 
     /// The input of a dynamics run or of a single-input sweep.

@@ -50,6 +50,26 @@ struct InputDecoder {
         return input
     }
 
+    /// `{"png": base64}` or `{"pgm": base64}`: an image of the model's own size, as it is
+    /// (neither cropped nor scaled, or its pixels would move), one byte a pixel.
+    func maskImage(_ image: inout JSONFields) throws -> [UInt8] {
+        let forms = ["png", "pgm"].filter { image.has($0) }
+        guard forms.count == 1 else { throw FieldError(image.path, forms.isEmpty ? "needs png or pgm" : "has both png and pgm; give one") }
+        guard let text = try image.string(forms[0]), let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
+            throw FieldError(image.name(forms[0]), "must be base64 text")
+        }
+        try image.rejectUnknown()
+        let decoded: GreyImage
+        do { decoded = try DigitImage.decode([UInt8](data), limits: imageLimits) } catch let error as ImageError {
+            throw FieldError(image.name(forms[0]), error.description)
+        }
+        let d = model.architecture.inputSize, side = Int(Double(d).squareRoot().rounded())
+        guard decoded.width == side, decoded.height == side, side * side == d else {
+            throw FieldError(image.name(forms[0]), "a mask must be \(side) x \(side) pixels, the model's image, not \(decoded.width) x \(decoded.height)")
+        }
+        return decoded.pixels.map { UInt8(($0 * 255).rounded()) }
+    }
+
     /// A PNG or PGM file of any size, brought to MNIST form.
     func decode(bytes: [UInt8], field: String, label: Int?) throws -> DynamicsInput {
         let pixels: [UInt8]

@@ -28,7 +28,8 @@ struct MemoryBound: Sendable {
         self.idleBytes = idleBytes
         maxConcurrent = limits.maxConcurrent
         let rows = max(limits.maxTrials, SweepRun.batchRows)
-        largestRunBytes = architectures.map { DynamicsRun.workingSetBytes(architecture: $0, trials: rows) }.max() ?? 0
+        // The costliest kernel's: any request may ask for it.
+        largestRunBytes = architectures.map { DynamicsRun.workingSetBytes(architecture: $0, trials: rows, kernel: .mwg) }.max() ?? 0
     }
 
     var boundBytes: Int { idleBytes + maxConcurrent * largestRunBytes }

@@ -233,6 +233,12 @@ package enum OpenAPIDocument {
           "stageLevel": {"type": ["string", "null"], "description": "the level of the stage: levels[stage - 1]"},
           "stageReference": {"type": ["string", "null"]},
           "classShares": {"type": "array", "items": {"type": ["number", "null"]}},
+          "kernel": {"enum": ["gibbs", "clamped", "mwg"], "description": "start record: the chain (docs/kernels.md)"},
+          "hiddenPixels": {"type": "integer", "minimum": 1, "description": "start record, kernels clamped and mwg: the pixels parameters.mask hides"},
+          "acceptance": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "step record, kernel mwg, t >= 1: the share of proposals accepted"},
+          "imputation": {"type": "object", "required": ["error", "accuracy"], "additionalProperties": false,
+                         "description": "step record, kernels clamped and mwg: the hidden pixels against the input's",
+                         "properties": {"error": {"type": ["number", "null"], "minimum": 0, "maximum": 1}, "accuracy": {"type": ["number", "null"], "minimum": 0, "maximum": 1}}},
           "done": {"type": "boolean"},
           "message": {"type": "string"}
         }

@@ -30,6 +30,7 @@ public enum ParameterDocumentation {
         case .choice: "string"
         case .noise: "object"
         case .window: "object or absent"
+        case .mask: "string, [int] or absent"
         }
     }
 
@@ -41,6 +42,7 @@ public enum ParameterDocumentation {
         case .choice(let choices): choices.map { "`\($0)`" }.joined(separator: ", ")
         case .noise: "`kind`: " + NoiseModel.Kind.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ") + "; `ratio`: 0...1"
         case .window: "0 <= `from` <= `to` <= `steps`"
+        case .mask: "a mask name, or pixel indices 0...D-1; hides at least one pixel"
         }
     }
 

@@ -36,6 +36,14 @@ enum ParameterSchema {
                  "properties": ["from": ["type": "integer", "minimum": 0], "to": ["type": "integer", "minimum": 0]]],
                 ["type": "string", "pattern": "^[0-9]+:[0-9]+$", "description": "alias: FROM:TO"],
             ]]
+        case .mask:
+            let image: [String: Any] = ["type": "string", "contentEncoding": "base64"]
+            schema = ["oneOf": [
+                ["type": "string", "description": "top-half, bottom-half, left-half, right-half, random:F[:SEED], square:X,Y,W,H"],
+                ["type": "array", "items": ["type": "integer", "minimum": 0], "minItems": 1, "description": "the hidden pixels' indices"],
+                ["type": "object", "properties": ["png": image, "pgm": image], "minProperties": 1, "maxProperties": 1, "additionalProperties": false,
+                 "description": "an image of the model's size, white (>= 128) where hidden"],
+            ]]
         }
         if let fallback { schema["default"] = fallback }
         var description = parameter.meaning
@@ -54,6 +62,7 @@ enum ParameterSchema {
         switch parameter.kind {
         case .noise: schema = ["type": "string", "description": "KIND:RATIO, e.g. replace:0.2"]
         case .window: schema = ["type": "string", "pattern": "^[0-9]+:[0-9]+$", "description": "FROM:TO"]
+        case .mask: schema = ["type": "string", "description": "a mask name: top-half, bottom-half, left-half, right-half, random:F[:SEED], square:X,Y,W,H"]
         default: break
         }
         let description = schema.removeValue(forKey: "description") ?? parameter.meaning
@@ -66,7 +75,7 @@ enum ParameterSchema {
         return text(property(parameter, for: .dynamics)) == text(property(parameter, for: .sweep))
     }
 
-    /// A value as JSONSerialization holds it; nil for an absent window.
+    /// A value as JSONSerialization holds it; nil for an absent window or mask.
     static func jsonObject(_ value: RunParameter.Value) -> Any? {
         value.json.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) }
     }

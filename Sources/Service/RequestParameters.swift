@@ -8,6 +8,8 @@ import Foundation
 struct RequestParameters {
     let limits: ComputeLimits
     let experiment: RunParameter.Experiment
+    /// The model the run is on: a mask is checked against its pixels.
+    let model: DynamicsModel
 
     /// Whether a request to this experiment sets the parameter (the server loads no training set).
     static func takes(_ parameter: RunParameter, in experiment: RunParameter.Experiment) -> Bool {
@@ -54,6 +56,7 @@ struct RequestParameters {
         }
         if let window = p.window, window.to > p.steps { throw FieldError("window", "ends at step \(window.to), after the last step \(p.steps)") }
         if p.noise.kind == .flip && !p.binarize { throw FieldError("noise.kind", "flip needs binary images; set binarize or pick another kind") }
+        if let rule = p.kernelRule { throw FieldError(rule.parameter, rule.message) }
         return p
     }
 
@@ -65,7 +68,35 @@ struct RequestParameters {
         case .choice(let choices): return try fields.choice(name, choices).map { .choice($0) }
         case .noise: return try noise(&fields).map { .noise($0) }
         case .window: return try window(&fields).map { .window($0) }
+        case .mask: return try mask(&fields).map { .mask($0) }
         }
+    }
+
+    /// A named mask, a list of pixel indices, or `{"png": base64}` / `{"pgm": base64}` (an
+    /// image of the model's size, white where hidden), checked against the model's pixels;
+    /// an image comes back as its list, the form the start record echoes.
+    private func mask(_ fields: inout JSONFields) throws -> ImputationMask.Form? {
+        guard let raw = fields.value("mask") else { return nil }
+        let pixels = model.architecture.inputSize
+        do {
+            if let text = raw as? String { return try ImputationMask(.named(text), pixels: pixels).form }
+            if let list = raw as? [Any] {
+                let indices = try list.enumerated().map { i, value in
+                    guard let n = value as? NSNumber, !JSONFields.isBoolean(n), let index = Int(exactly: n.doubleValue) else {
+                        throw FieldError("mask[\(i)]", "must be a whole pixel index")
+                    }
+                    return index
+                }
+                return try ImputationMask(.indices(indices), pixels: pixels).form
+            }
+            if let object = raw as? [String: Any] {
+                var image = JSONFields(object, path: "mask")
+                return try ImputationMask(image: InputDecoder(model: model).maskImage(&image)).form
+            }
+        } catch let error as DynamicsError {
+            throw FieldError("mask", "\(error)")
+        }
+        throw FieldError("mask", "must be a mask name (e.g. top-half, random:0.5), a list of pixel indices, or {\"png\": base64} / {\"pgm\": base64}")
     }
 
     /// `{"kind": "replace", "ratio": 0.2}` as the start record echoes it, or the aliases

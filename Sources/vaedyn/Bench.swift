@@ -48,6 +48,12 @@ struct Bench: ParsableCommand {
             print(String(format: "  one chain:       %8.0f chain-steps/s", chain1))
             let endToEnd = try median((0..<runs).map { _ in try endToEndDynamicsSeconds(trained, steps: chainSteps) })
             print(String(format: "  dynamics run:    %8.3f s for 500 trials x %d steps, end to end (records encoded)", endToEnd, chainSteps))
+            let mask = try ImputationMask(.named("top-half"), pixels: a.inputSize)
+            let kernels: [ChainKernel] = [GibbsKernel(sampleImage: true, sampleLatent: true), ClampedKernel(mask: mask, sampleImage: true, sampleLatent: true),
+                                          MetropolisWithinGibbsKernel(mask: mask)]
+            let rates = try kernels.map { k in try median((0..<runs).map { _ in try kernelChainRate(trained, kernel: k, steps: chainSteps) }) }
+            print(String(format: "  kernels x500 (engine path, top half hidden): gibbs %.0f, clamped %.0f (%.2fx), mwg %.0f (%.2fx) chain-steps/s",
+                         rates[0], rates[1], rates[1] / rates[0], rates[2], rates[2] / rates[0]))
         }
         guard let peers else { return }
         for (name, script, env) in [("PyTorch", "vae_torch.py", [:]), ("JAX", "vae_jax.py", [:]), ("numpy", "vae_numpy.py", [:]),

@@ -24,6 +24,16 @@ struct PopulationSweep {
         stageCounts = counts
     }
 
+    /// The same measures over another axis than the noise (the fraction hidden, in `vaedyn impute`).
+    init(ratios: [Float], levels: [String], stages: [[Int?]]) {
+        self.ratios = ratios
+        self.levels = levels
+        self.stages = stages
+        stageCounts = ratios.indices.map { k in
+            levels.indices.map { level in stages.filter { $0[k] == level + 1 }.count }
+        }
+    }
+
     func inputs(where predicate: ([Int?]) -> Bool) -> Int { stages.filter(predicate).count }
 
     /// Inputs that are in stage `stage` at the ratio with index `k`.

@@ -79,7 +79,7 @@ struct StudyCommand: ParsableCommand {
         if let limit { train = train.subset(Array(0..<min(limit, train.count))) }
         let hashes = try reporting("hashing data") { try Checkpoint.hashData(folder: folder) }
         let settings = settings(trainImages: train.count, grid: grid)
-        let measured = try StudyResults.read(results)
+        let measured = try ResultsFile.read(StudyRecord.self, results)
         if let other = measured.first(where: { $0.settings != settings }) {
             throw CLIError("\(results) holds checkpoints measured with other settings (\(other.settings)); use another --results (and --work)")
         }
@@ -117,7 +117,7 @@ struct StudyCommand: ParsableCommand {
                     progress.line("\(training.run), epoch \(epoch): measuring")
                     let record = try measurement.measure(url, run: training.run, epoch: epoch, buildingSeconds: building, progress: progress,
                                                          isCancelled: { interrupt.isRequested })
-                    try reporting("appending to \(results)") { try StudyResults.append(record, to: results) }
+                    try reporting("appending to \(results)") { try ResultsFile.append(record, to: results) }
                     left.checkpoints -= 1
                     all.append(record)
                     estimate.observe(all)
@@ -149,7 +149,7 @@ struct StudyCommand: ParsableCommand {
     }
 
     func writeReport() throws {
-        let records = try StudyResults.read(results)
+        let records = try ResultsFile.read(StudyRecord.self, results)
         guard !records.isEmpty else { throw CLIError("\(results) holds no checkpoints") }
         let text = try StudyReport(records: records, results: results).markdown()
         try reporting("writing \(out)") { try Data(text.utf8).write(to: URL(fileURLWithPath: out)) }
@@ -157,7 +157,7 @@ struct StudyCommand: ParsableCommand {
     }
 
     func exportChosen(to path: String) throws {
-        let records = try StudyResults.read(results)
+        let records = try ResultsFile.read(StudyRecord.self, results)
         guard let selection = StudySelection(records) else { throw CLIError("\(results) holds no checkpoints") }
         let c = selection.chosen
         let source = URL(fileURLWithPath: work).appendingPathComponent(StudyGrid.Run(latent: c.latent, seed: c.seed).folder)

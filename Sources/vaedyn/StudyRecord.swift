@@ -58,21 +58,22 @@ struct StudyKey: Hashable {
 }
 
 /// The results file: JSON Lines, one `StudyRecord` a line, appended as each checkpoint is measured.
-enum StudyResults {
-    /// The complete lines: a study killed while writing one leaves it unfinished, without its newline.
-    static func read(_ path: String) throws -> [StudyRecord] {
+/// A results file of JSON Lines that long commands (study, impute) append to as they go.
+enum ResultsFile {
+    /// The complete lines: a command killed while writing one leaves it unfinished, without its newline.
+    static func read<Record: Decodable>(_ type: Record.Type, _ path: String) throws -> [Record] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return try text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().enumerated().map { n, line in
-            do { return try JSONDecoder().decode(StudyRecord.self, from: Data(line.utf8)) } catch {
+            do { return try JSONDecoder().decode(Record.self, from: Data(line.utf8)) } catch {
                 throw CLIError("\(path), line \(n + 1): \(error)")
             }
         }
     }
 
-    /// Appends one line (after the complete ones) and flushes it to disk, so a killed study
-    /// loses no measured checkpoint.
-    static func append(_ record: StudyRecord, to path: String) throws {
+    /// Appends one line (after the complete ones) and flushes it to disk, so a killed
+    /// command loses no measured line.
+    static func append<Record: Encodable>(_ record: Record, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let line = try encoder.encode(record) + Data("\n".utf8)

@@ -9,7 +9,7 @@ final class RunParameterTests: XCTestCase {
     /// x and z bound to each other's property would show), spelt as requests spell them.
     static let everyField = #"""
     {"steps": 7, "trials": 3, "seed": 11, "noise": {"kind": "gaussian", "ratio": 0.5}, "binarize": false,
-     "x": "mean", "z": "sample", "measure": "sample", "metric": "cosine", "aggregate": "state",
+     "x": "mean", "z": "sample", "kernel": "clamped", "mask": "random:0.5:3", "measure": "sample", "metric": "cosine", "aggregate": "state",
      "window": {"from": 1, "to": 2}, "meanImage": true, "projection": true, "memory": true}
     """#
 
@@ -32,6 +32,8 @@ final class RunParameterTests: XCTestCase {
         expected.binarize = false
         expected.image = .mean
         expected.latent = .sample
+        expected.kernel = .clamped
+        expected.mask = .named("random:0.5:3")
         expected.measure = .sample
         expected.metric = .cosine
         expected.aggregation = .state
@@ -43,10 +45,11 @@ final class RunParameterTests: XCTestCase {
         XCTAssertEqual(try Self.normalized(JSONEncoder().encode(expected)), try Self.normalized(Data(Self.everyField.utf8)))
     }
 
-    func testTheDefaultRecordHasEveryKeyButTheWindow() throws {
+    func testTheDefaultRecordHasEveryKeyButTheWindowAndTheMask() throws {
         let keys = try Self.object(JSONEncoder().encode(DynamicsParameters())).keys.sorted()
-        XCTAssertEqual(keys, ["aggregate", "binarize", "meanImage", "measure", "memory", "metric", "noise", "projection", "seed", "steps", "trials", "x", "z"])
-        XCTAssertEqual(RunParameter.all.map(\.name).sorted(), (keys + ["window"]).sorted(), "the table and the record disagree")
+        XCTAssertEqual(keys, ["aggregate", "binarize", "kernel", "meanImage", "measure", "memory", "metric", "noise", "projection", "seed", "steps",
+                              "trials", "x", "z"])
+        XCTAssertEqual(RunParameter.all.map(\.name).sorted(), (keys + ["window", "mask"]).sorted(), "the table and the record disagree")
     }
 
     func testTheOldEchoedNamesAreNotRead() throws {

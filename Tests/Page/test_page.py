@@ -173,9 +173,11 @@ def pick_exemplar(digit):
     assert picked.get_attribute("data-digit") == str(digit) and picked == driver.switch_to.active_element
 
 
-def stroke(kind, points):
-    """Draws through `points` (offsets from the pad's centre) with a mouse or a finger."""
-    pad = driver.find_element(By.ID, "pad")
+def stroke(kind, points, canvas="pad"):
+    """Draws through `points` (offsets from the canvas's centre) with a mouse or a finger."""
+    pad = driver.find_element(By.ID, canvas)
+    # The controls scroll on their own: bring the canvas into their view first.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", pad)
     actions = ActionBuilder(driver, mouse=PointerInput(kind, kind))
     actions.pointer_action.move_to(pad, *points[0]).pointer_down()
     for x, y in points[1:]:
@@ -196,12 +198,13 @@ def severe_console_entries():
 
 def watch_requests():
     """From now on (until the next page load) the page's POST bodies are kept in
-    window.sentBodies, in order; api.js calls the global fetch, so wrapping it sees them."""
+    window.sentBodies, in order; api.js calls the global fetch, so wrapping it sees them.
+    Called again on the same page it starts the list afresh (the page's own fetch is wrapped once)."""
     driver.execute_script(
-        "window.sentBodies = []; const fetchNext = window.fetch;"
+        "window.sentBodies = []; window.unwatchedFetch ??= window.fetch;"
         "window.fetch = (url, init = {}) => {"
         "  if (init.method === 'POST') window.sentBodies.push({ path: String(url), body: JSON.parse(init.body) });"
-        "  return fetchNext(url, init); };")
+        "  return window.unwatchedFetch(url, init); };")
 
 
 def sent_bodies():
@@ -402,6 +405,56 @@ try:
         pick_exemplar(6)
         driver.find_element(By.ID, "clear-pad").click()
         assert run.is_enabled() and not blank("clean-preview")
+
+    @test
+    def the_eraser_hides_pixels_that_an_imputation_run_fills_in():
+        kernel = Select(driver.find_element(By.ID, "kernel"))
+        assert kernel.first_selected_option.get_attribute("value") == "gibbs"
+        pick_exemplar(6)
+        # A stroke across the top hides pixels and, with the paper's chain picked, picks the exact chain.
+        stroke(interaction.POINTER_MOUSE, [(-60, -60), (60, -60)], canvas="eraser")
+        assert kernel.first_selected_option.get_attribute("value") == "mwg"
+        painted = driver.find_element(By.ID, "hidden-count").text
+        assert "pixels hidden" in painted and int(painted.split()[0]) > 20, painted
+        red = canvas_pixels("eraser")
+        # The stroke's row, in the canvas's own pixels (it is shown smaller than it is).
+        side, shown = driver.execute_script("const c = document.getElementById('eraser'); return [c.width, c.getBoundingClientRect().width];")
+        y = int((shown / 2 - 60) * side / shown)
+        top, bottom = (side * y + side // 2) * 4, (side * (side - 5) + 5) * 4
+        assert red[top] >= 150 and red[top + 1] < red[top], red[top:top + 4]
+        assert red[bottom] == red[bottom + 1] == red[bottom + 2], "an unpainted pixel is tinted"
+        # A half replaces the paint; the run sends it as indices with the kernel.
+        Select(driver.find_element(By.ID, "mask-half")).select_by_value("top-half")
+        assert driver.find_element(By.ID, "hidden-count").text.startswith("392 pixels hidden")
+        watch_requests()
+        set_field("steps", 5)
+        set_field("trials", 20)
+        driver.find_element(By.ID, "run").click()
+        assert wait_finished() == "done", driver.find_element(By.ID, "error").text
+        bodies = sent_bodies()
+        assert len(bodies) == 1, [(b["path"], {k: v for k, v in b["body"].items() if k not in ("image", "mask")}) for b in bodies]
+        request = bodies[0]
+        assert request["body"]["kernel"] == "mwg" and request["body"]["mask"] == list(range(392)), request["body"].get("mask", [])[:5]
+        # Fig 2a: the hidden rows red in every frame, the acceptance under every frame after t = 0.
+        captions = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#strip .frame figcaption")]
+        assert len(captions) == 6 and "acc" not in captions[0] and all("acc" in c and "%" in c for c in captions[1:]), captions
+        frame = driver.execute_script(
+            "const c = document.querySelectorAll('#strip .frame canvas')[3];"
+            "return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);")
+        assert frame[0] >= 150 and frame[1] < frame[0], "a hidden pixel of the frame is not red"
+        last = 27 * 28 * 4
+        assert frame[last] == frame[last + 1] == frame[last + 2], "an observed pixel of the frame is tinted"
+        text = driver.find_element(By.ID, "status").text
+        assert "392 hidden pixels" in text and "accepted" in text, text
+        # Nothing hidden, an imputation chain has nothing to do: said, and nothing sent.
+        driver.find_element(By.ID, "clear-mask").click()
+        assert "No pixel hidden yet" in driver.find_element(By.ID, "hidden-count").text
+        driver.find_element(By.ID, "run").click()
+        error = driver.find_element(By.ID, "error")
+        assert error.is_displayed() and "paint" in error.text, error.text
+        assert len(sent_bodies()) == 1 and app("state") == "done"
+        kernel.select_by_value("gibbs")
+        assert driver.find_element(By.ID, "hidden-count").text == "No pixel hidden."
 
     @test
     def every_control_is_labelled():

@@ -96,6 +96,24 @@ try:
         assert records[0]["inputs"][0]["label"] == 6 and records[0]["parameters"]["seed"] == 2
 
     @test
+    def example_impute_fills_the_hidden_half_and_says_how_well():
+        records = ndjson(run_example("impute.sh"))
+        check_stream(DOC, records, "step")
+        start, steps = records[0], records[1:-1]
+        assert start["kernel"] == "mwg" and start["hiddenPixels"] == 392 and start["parameters"]["mask"] == "top-half", start
+        assert len(steps) == 21 and "acceptance" not in steps[0] and all(0 <= s["acceptance"] <= 1 for s in steps[1:]), steps[1]
+        assert all(0 <= s["imputation"]["error"] <= 1 and 0 <= s["imputation"]["accuracy"] <= 1 for s in steps)
+        # The chain fills in: its hidden pixels come closer to the 6's than the blank start.
+        assert steps[-1]["imputation"]["error"] < steps[0]["imputation"]["error"] + 0.05, (steps[0]["imputation"], steps[-1]["imputation"])
+        # A mask without an imputation kernel, or a bad one, is a field error, not a run.
+        for body, field in [({"mask": "top-half"}, "mask"), ({"kernel": "mwg"}, "mask"), ({"kernel": "clamped", "mask": "square:20,20,9,9"}, "mask"),
+                            ({"kernel": "mwg", "mask": "top-half", "x": "mean"}, "kernel")]:
+            status, _, raw = server.request("POST", "/dynamics?stream=false", json.dumps({"image": {"exemplar": {"digit": 6}}, **body}).encode(),
+                                            {"Content-Type": "application/json"})
+            error = json.loads(raw)["error"]
+            assert status == 422 and error["message"].startswith(field), (body, status, error)
+
+    @test
     def example_events_are_server_sent_events():
         text = run_example("dynamics-events.sh")
         events = [block for block in text.strip().split("\n\n") if block]

@@ -70,7 +70,7 @@ final class CommandLineParameterTests: XCTestCase {
                 case .boolean(true):
                     option += "/--no-" + option.dropFirst(2)
                     shown = Self.option(parameter.name)
-                case .boolean(false), .window: shown = nil
+                case .boolean(false), .window, .mask: shown = nil
                 case .noise(let n):
                     // A sweep's ratios come from --noise-grid: it takes the kind alone.
                     if experiment == .sweep { option += "-kind" }
@@ -91,6 +91,7 @@ final class CommandLineParameterTests: XCTestCase {
             ("steps", "2", 2), ("trials", "3", 3), ("seed", "5", 5), ("noise", "gaussian:0.3", "gaussian:0.3"), ("x", "mean", "mean"),
             ("z", "mean", "mean"), ("measure", "sample", "sample"), ("metric", "cosine", "cosine"), ("aggregate", "state", "state"),
             ("window", "1:2", "1:2"), ("meanImage", "", true), ("projection", "", true), ("binarize", "", false),
+            ("kernel", "clamped", "clamped"), ("mask", "square:3,4,5,6", "square:3,4,5,6"),
         ]
         var arguments = ["dynamics", "--model", "models/mnist-default.vaem", "--digit", "6"]
         for (name, text, value) in given {

@@ -1,6 +1,7 @@
 import Dynamics
 import Foundation
 import HTTP
+import Imaging
 import Service
 import XCTest
 
@@ -35,7 +36,7 @@ final class ParameterContractTests: XCTestCase {
         // A start record's `parameters`, away from the defaults (DynamicsTests checks what each name sets).
         let echoed = #"""
         {"steps": 12, "trials": 34, "seed": 56, "noise": {"kind": "salt-pepper", "ratio": 0.35}, "binarize": false, "x": "mean",
-         "z": "sample", "measure": "sample", "metric": "cosine", "aggregate": "state", "window": {"from": 3, "to": 9},
+         "z": "sample", "kernel": "clamped", "mask": [3, 40, 41], "measure": "sample", "metric": "cosine", "aggregate": "state", "window": {"from": 3, "to": 9},
          "meanImage": true, "projection": true, "memory": false}
         """#
         var p = try JSONDecoder().decode(DynamicsParameters.self, from: Data(echoed.utf8))
@@ -57,13 +58,24 @@ final class ParameterContractTests: XCTestCase {
         for old in ["latent", "aggregation"] { assertFieldError(old, try decode("/dynamics", [old: "mean"])) }
     }
 
+    /// What a parameter cannot go without: an imputation kernel needs a mask, a mask such a kernel.
+    nonisolated(unsafe) static let companions: [String: (name: String, value: Any, set: (inout DynamicsParameters) throws -> Void)] = [
+        "kernel": ("mask", "top-half", { $0.mask = .named("top-half") }),
+        "mask": ("kernel", "clamped", { $0.kernel = .clamped }),
+    ]
+
     func testEveryParameterIsReadByItsNameAlone() throws {
         for parameter in RunParameter.all where !parameter.needsTrainingSet {
             let value = try XCTUnwrap(Self.otherThanDefault(parameter), parameter.name)
             var expected = DynamicsParameters()
             try parameter.set(value, in: &expected)
             let given = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(XCTUnwrap(value.json).utf8), options: .fragmentsAllowed))
-            XCTAssertEqual(try decode("/dynamics", [parameter.name: given]), expected, parameter.name)
+            var fields: [String: Any] = [parameter.name: given]
+            if let companion = Self.companions[parameter.name] {
+                fields[companion.name] = companion.value
+                try companion.set(&expected)
+            }
+            XCTAssertEqual(try decode("/dynamics", fields), expected, parameter.name)
         }
     }
 
@@ -77,6 +89,7 @@ final class ParameterContractTests: XCTestCase {
             return choices.first { $0 != c }.map { .choice($0) }
         case .noise(let n): return .noise(try NoiseModel(kind: n.kind == .gaussian ? .flip : .gaussian, ratio: 0.5))
         case .window: return .window(try StepWindow(from: 1, to: 2))
+        case .mask: return .mask(.named("random:0.25:7"))
         }
     }
 
@@ -140,12 +153,39 @@ final class ParameterContractTests: XCTestCase {
             for (name, property) in Self.properties(schema) where RunParameter.named(name) != nil {
                 let documented = property["default"] ?? property["const"]
                 if let documented { XCTAssertEqual(try decode(route, [name: documented]), plain, "\(route) \(name): \(documented)") }
-                XCTAssertTrue(documented != nil || name == "window", "\(route) \(name) documents no default")
+                XCTAssertTrue(documented != nil || name == "window" || name == "mask", "\(route) \(name) documents no default")
                 for choice in property["enum"] as? [String] ?? [] {
-                    XCTAssertEqual(try echo(decode(route, [name: choice]))[name] as? String, choice, "\(route) \(name)")
+                    // An imputation kernel needs its mask (testTheKernelRulesAreFieldErrors).
+                    let fields: [String: Any] = name == "kernel" && choice != "gibbs" ? [name: choice, "mask": "top-half"] : [name: choice]
+                    XCTAssertEqual(try echo(decode(route, fields))[name] as? String, choice, "\(route) \(name)")
                 }
             }
         }
+    }
+
+    func testTheKernelRulesAreFieldErrors() throws {
+        assertFieldError("mask", try decode("/dynamics", ["kernel": "clamped"]))
+        assertFieldError("mask", try decode("/dynamics", ["mask": "top-half"]))
+        assertFieldError("kernel", try decode("/dynamics", ["kernel": "mwg", "mask": "top-half", "x": "mean"]))
+        assertFieldError("kernel", try decode("/dynamics", ["kernel": "mwg", "mask": "top-half", "binarize": false]))
+        for bad: Any in ["diagonal", "square:20,20,10,10", [], [784], [1, 1], [true], ["3"], 7, ["png": "not base64!"], ["gif": ""]] {
+            XCTAssertThrowsError(try decode("/dynamics", ["kernel": "clamped", "mask": bad]), "\(bad)") {
+                XCTAssertTrue((($0 as? FieldError)?.field ?? "").hasPrefix("mask"), "\(bad): \($0)")
+            }
+        }
+        // Named masks echo normalised, lists as given.
+        XCTAssertEqual(try decode("/dynamics", ["kernel": "mwg", "mask": "random:0.5"]).mask, .named("random:0.5:1"))
+        XCTAssertEqual(try decode("/dynamics", ["kernel": "mwg", "mask": [5, 2]]).mask, .indices([5, 2]))
+    }
+
+    func testAMaskImageIsTakenAtItsOwnSizeWhiteWhereHidden() throws {
+        var pixels = [UInt8](repeating: 0, count: 784)
+        for i in [0, 27, 400] { pixels[i] = 255 }
+        let png = try PNGCodec.encodeGrey(GreyImage(width: 28, height: 28, pixels: pixels.map { Float($0) / 255 }))
+        let decoded = try decode("/dynamics", ["kernel": "clamped", "mask": ["png": Data(png).base64EncodedString()]])
+        XCTAssertEqual(decoded.mask, .indices([0, 27, 400]))
+        let small = try PNGCodec.encodeGrey(GreyImage(width: 14, height: 14, pixels: [Float](repeating: 1, count: 196)))
+        assertFieldError("mask.png", try decode("/dynamics", ["kernel": "clamped", "mask": ["png": Data(small).base64EncodedString()]]))
     }
 
     func testEveryDocumentedRangeIsTheDecodersOwn() throws {

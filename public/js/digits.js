@@ -4,22 +4,27 @@
 export const SIDE = 28;
 const BOX = 20; // MNIST scales the ink's bounding box to fit 20 x 20 ...
 
-// Paints intensities (0..1, ink = 1) as light ink on black, like the paper's figures.
-export function paint(canvas, pixels) {
+// A pixel's colour: grey (0..1) as light ink on black, and red for a pixel an imputation
+// chain hides (bright enough to show even where the image is black).
+export function pixelColour(value, hidden = false) {
+  const grey = Math.round(Math.min(Math.max(value, 0), 1) * 255);
+  return hidden ? [Math.max(grey, 150), Math.round(grey * 0.35), Math.round(grey * 0.35)] : [grey, grey, grey];
+}
+
+// Paints intensities (0..1, ink = 1) as light ink on black, like the paper's figures; the
+// pixels in the set `hidden` red.
+export function paint(canvas, pixels, hidden = null) {
   canvas.width = SIDE;
   canvas.height = SIDE;
   const context = canvas.getContext("2d");
   const image = context.createImageData(SIDE, SIDE);
-  pixels.forEach((v, i) => {
-    const grey = Math.round(Math.min(Math.max(v, 0), 1) * 255);
-    image.data.set([grey, grey, grey, 255], i * 4);
-  });
+  pixels.forEach((v, i) => image.data.set([...pixelColour(v, hidden?.has(i)), 255], i * 4));
   context.putImageData(image, 0, 0);
   return canvas;
 }
 
-export function digitCanvas(pixels, label) {
-  const canvas = paint(document.createElement("canvas"), pixels);
+export function digitCanvas(pixels, label, hidden = null) {
+  const canvas = paint(document.createElement("canvas"), pixels, hidden);
   canvas.className = "digit";
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", label);

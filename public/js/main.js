@@ -6,6 +6,7 @@ import { conceptGallery, exemplarGrid } from "./catalogue.js";
 import { ModelComparison } from "./comparison.js";
 import { paint, SIDE } from "./digits.js";
 import { drawPad } from "./draw-pad.js";
+import { eraser } from "./eraser.js";
 import * as downloads from "./downloads.js";
 import { lineageOf } from "./chart-kit.js";
 import { ImageStrip } from "./fig2a-strip.js";
@@ -34,6 +35,8 @@ let input = null;
 let hasProjection = false;
 let controller = null;
 let grid = null;
+// The last step record of a dynamics run, for its summary line.
+let lastStep = null;
 // The id of the model the page runs on (GET /models; its default first).
 let modelId = null;
 // GET /models, for the models a run can be compared with.
@@ -93,6 +96,34 @@ function choose(next) {
   input = next;
   updateButtons();
   previewNoise();
+  hiding.show(input?.pixels);
+}
+
+// ---- hidden pixels (kernel clamped or mwg) ----
+
+const hiding = eraser($("eraser"), describeHidden);
+
+// Painting with the paper's chain picked switches to the exact imputation chain: hidden
+// pixels mean nothing to gibbs. Choosing gibbs again keeps the paint for later.
+function describeHidden(indices) {
+  if (indices.length && $("kernel").value === "gibbs") $("kernel").value = "mwg";
+  const kernel = $("kernel").value;
+  $("hidden-count").textContent = !indices.length ? (kernel === "gibbs" ? "No pixel hidden." : `No pixel hidden yet: paint some for ${kernel}.`)
+    : `${indices.length} pixels hidden` + (kernel === "gibbs" ? ": the gibbs chain ignores them (pick clamped or mwg)." : `, filled in by ${kernel}.`);
+}
+$("kernel").addEventListener("change", () => describeHidden(hiding.indices()));
+$("mask-half").addEventListener("change", () => {
+  if ($("mask-half").value) hiding.half($("mask-half").value);
+  $("mask-half").value = "";
+});
+$("clear-mask").addEventListener("click", () => hiding.clear());
+
+// The kernel and, for an imputation chain, the hidden pixels; null when such a chain has none.
+function kernelOptions() {
+  const kernel = $("kernel").value;
+  if (kernel === "gibbs") return {};
+  const mask = hiding.indices();
+  return mask.length ? { kernel, mask } : null;
 }
 
 const pad = drawPad($("pad"), (pixels) => {
@@ -123,7 +154,7 @@ function imageField(asPixels = false) {
 function chainOptions(asPixels = false) {
   const options = { model: modelId, steps: number("steps"), trials: number("trials"), seed: number("seed"), binarize: $("binarize").checked };
   for (const id of ["x", "z", "measure", "metric", "aggregate"]) options[id] = $(id).value;
-  return { ...imageField(asPixels), ...options };
+  return { ...imageField(asPixels), ...options, ...kernelOptions() };
 }
 
 const noiseField = () => ({ noise: { kind: $("noise-kind").value, ratio: number("noise-ratio") } });
@@ -143,12 +174,14 @@ const handlers = {
       ...(hasProjection ? { projection: true } : {}),
     }),
     start(start) {
+      lastStep = null;
       figures.strip.start(start);
       figures.distances.start(start, lineageOf(start));
       figures.distances.focus($("focus").checked);
       figures.projection.start(start, lineageOf(start));
     },
     step(step, start) {
+      lastStep = step;
       figures.strip.add(step);
       figures.distances.add(step);
       figures.projection.add(step);
@@ -157,7 +190,8 @@ const handlers = {
     },
     summary(summary, start) {
       const stage = summary.stage ? ` Stage ${stageName(summary.stage)}, ${summary.stageLevel} (closest to ${label(start, summary.stageReference)}).` : "";
-      status(`${summary.done ? "Done" : "Cancelled"} on ${start.model}: ${summary.completed} steps of ${start.parameters.trials} chains.${stage}`);
+      status(`${summary.done ? "Done" : "Cancelled"} on ${start.model}: ${summary.completed} steps of ${start.parameters.trials} chains.${stage}` +
+        imputationLine(start, lastStep));
     },
   },
   sweep: {
@@ -222,8 +256,21 @@ async function consume({ path, body, handler, name }, signal, records) {
   return { failure: failure && name ? `${name}: ${failure}` : failure, cancelled: summary?.done === false };
 }
 
+// How the hidden pixels came out at the last step, and how often mwg accepted.
+function imputationLine(start, step) {
+  if (!step?.imputation) return "";
+  const pct = (v) => `${Math.round(v * 100)} %`;
+  const accepted = step.acceptance === undefined ? "" : `; ${pct(step.acceptance)} of the proposals accepted at the last step`;
+  return ` The ${start.hiddenPixels} hidden pixels: ${pct(step.imputation.accuracy)} drawn right at t = ${step.t}, ` +
+    `mean error ${step.imputation.error.toFixed(3)} of their probabilities${accepted}.`;
+}
+
 async function run(experiment) {
   if (!input) return;
+  if (!kernelOptions()) {
+    showError(`Kernel ${$("kernel").value} fills in hidden pixels: paint some on the input (or hide a half), or pick the gibbs kernel.`);
+    return;
+  }
   const handler = handlers[experiment];
   for (const name of ["recordsReceived", "stepsReceived", "pointsReceived"]) count(name, 0);
   showError("");

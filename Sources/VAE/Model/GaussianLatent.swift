@@ -1,3 +1,5 @@
+import Foundation
+
 /// The encoder's Gaussian posterior q(z|x) = N(mu, diag(exp(logvar))), sampled by the
 /// reparameterisation z = mu + exp(logvar / 2) * eps, and its KL divergence from N(0, I).
 ///
@@ -22,6 +24,25 @@ public enum GaussianLatent {
         let e = ev.reading(rows * 2 * latent), z = zv.pointer(rows * latent)
         for r in 0..<rows { (z + r * latent).update(from: e + r * 2 * latent, count: latent) }
     }
+
+    /// log N(z; 0, I) of one code.
+    public static func logPrior(_ z: UnsafePointer<Float>, latent: Int) -> Float {
+        var sum: Float = 0
+        for j in 0..<latent { sum += z[j] * z[j] }
+        return -0.5 * (sum + Float(latent) * logTwoPi)
+    }
+
+    /// log q(z | x) of one code z under one encoder output row [mu | logvar].
+    public static func logPosterior(_ z: UnsafePointer<Float>, encoderOutput e: UnsafePointer<Float>, latent: Int) -> Float {
+        var sum: Float = 0
+        for j in 0..<latent {
+            let d = z[j] - e[j], logvar = e[latent + j]
+            sum += d * d * Foundation.exp(-logvar) + logvar
+        }
+        return -0.5 * (sum + Float(latent) * logTwoPi)
+    }
+
+    static let logTwoPi = Float(1.8378770664093453)
 
     /// KL(q || N(0, I)) = 1/2 sum (mu^2 + exp(logvar) - 1 - logvar), one value a row.
     public static func klDivergence(encoderOutput ev: FloatView, rows: Int, latent: Int, into klv: FloatView) {

@@ -30,8 +30,14 @@ public struct GibbsStep: Sendable {
     /// Generation: decodes ws.latent and writes into `x` the pixel probabilities or a
     /// Bernoulli sample of them.
     public func generate(_ network: Network, rows: Int, workspace ws: Workspace, into x: FloatView, streams: inout [RandomStream]) {
-        let d = network.architecture.inputSize
         network.decode(rows: rows, workspace: ws)
+        draw(network, rows: rows, workspace: ws, into: x, streams: &streams)
+    }
+
+    /// The second half of `generate`, from logits already in ws.logits: kernels that decode
+    /// z(t) ahead (to read p(x | z(t)) at step t) draw x(t+1) from them one step later.
+    public func draw(_ network: Network, rows: Int, workspace ws: Workspace, into x: FloatView, streams: inout [RandomStream]) {
+        let d = network.architecture.inputSize
         let sample = sampleImage
         forEachShard(of: rows, network: network, streams: &streams) { range, streams in
             VectorMath.sigmoid(ws.logits.view + range.lowerBound * d, x + range.lowerBound * d, count: range.count * d)

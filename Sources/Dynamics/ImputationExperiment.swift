@@ -1,0 +1,134 @@
+import Foundation
+import VAE
+
+/// Imputation at population level (`vaedyn impute`): every image of a set with the same
+/// mask, `trials` chains each, for steps t = 0...T, scored against the images' own hidden
+/// pixels. Images go through the chains in batches (a row's input is its own image, so the
+/// products stay full); image n's trial i draws from stream (seed, n * trials + i).
+///
+/// The chain's estimate of p(x_i = 1 | x_obs) after t steps is its Rao-Blackwellised
+/// marginal m_i(t): the mean of p(x_i = 1 | z(s)) over the trials and the steps s = 1...t
+/// (at t = 0, over the trials' z(0) ~ q(z | x0): one decode of the encoded observed image).
+/// An image's imputation is m_i >= 1/2; the truth is the image binarised at 1/2.
+public struct ImputationExperiment: Sendable {
+    public let model: DynamicsModel
+    public let mask: ImputationMask
+    public let kernel: DynamicsParameters.Kernel
+    public let trials: Int
+    public let steps: Int
+    public let seed: UInt64
+    /// Images a batch holds.
+    public let batchImages: Int
+
+    public init(model: DynamicsModel, mask: ImputationMask, kernel: DynamicsParameters.Kernel, trials: Int, steps: Int, seed: UInt64,
+                batchImages: Int = 50) throws {
+        guard kernel != .gibbs else { throw DynamicsError("imputation needs kernel clamped or mwg") }
+        guard mask.hidden.count == model.architecture.inputSize else {
+            throw DynamicsError("the mask covers \(mask.hidden.count) pixels; model '\(model.id)' takes \(model.architecture.inputSize)")
+        }
+        guard trials >= 1, steps >= 0, batchImages >= 1 else { throw DynamicsError("trials and images a batch must be at least 1, steps at least 0") }
+        self.model = model
+        self.mask = mask
+        self.kernel = kernel
+        self.trials = trials
+        self.steps = steps
+        self.seed = seed
+        self.batchImages = batchImages
+    }
+
+    /// The scores over `images` at every t; `progress` gets the images done.
+    public func run(images: [[UInt8]], isCancelled: () -> Bool = { false }, progress: (Int) -> Void = { _ in }) throws -> [ImputationScore] {
+        var tally = [ImputationTally](repeating: ImputationTally(), count: steps + 1)
+        var done = 0
+        while done < images.count {
+            guard !isCancelled() else { throw DynamicsError("cancelled") }
+            let batch = Array(images[done..<min(done + batchImages, images.count)])
+            try runBatch(batch, first: done, into: &tally)
+            done += batch.count
+            progress(done)
+        }
+        return tally.enumerated().map { $0.element.score(t: $0.offset, images: images.count) }
+    }
+
+    private func runBatch(_ images: [[UInt8]], first: Int, into tally: inout [ImputationTally]) throws {
+        var p = DynamicsParameters()
+        p.kernel = kernel
+        p.mask = mask.form
+        let chainKernel = try p.makeKernel(pixels: model.architecture.inputSize)
+        guard let imputing = chainKernel as? ImputingKernel else { preconditionFailure("an imputation kernel") }
+        let chains = ChainBatch(network: model.network, trials: trials, groups: images.count)
+        for r in 0..<chains.rows {
+            let image = r < chains.chains ? first + r / trials : 0
+            chains.streams[r] = RandomStream(seed: seed, stream: r < chains.chains ? UInt64(image * trials + r % trials) : .max)
+        }
+        chains.setInitialImages(perGroup: images, binarize: true)
+        let hidden = mask.hiddenIndices, d = model.architecture.inputSize
+        // Per image and hidden pixel: the sum of p(x_i | z(s)) over trials and steps s >= 1.
+        var sums = [Double](repeating: 0, count: images.count * hidden.count)
+        for t in 0...steps {
+            if t == 0 { chainKernel.start(chains) } else { chainKernel.advance(chains) }
+            let logits = chains.workspace.logits.view.reading(chains.chains * d)
+            var now = [Double](repeating: 0, count: images.count * hidden.count)
+            for r in 0..<chains.chains {
+                let g = r / trials
+                for (k, i) in hidden.enumerated() { now[g * hidden.count + k] += 1 / (1 + Foundation.exp(-Double(logits[r * d + i]))) }
+            }
+            let marginal: [Double]
+            if t == 0 {
+                marginal = now.map { $0 / Double(trials) }
+            } else {
+                for j in sums.indices { sums[j] += now[j] }
+                marginal = sums.map { $0 / Double(trials * t) }
+            }
+            for (g, image) in images.enumerated() {
+                tally[t].add(truth: hidden.map { image[$0] >= 128 }, marginal: marginal[(g * hidden.count)..<((g + 1) * hidden.count)])
+            }
+            if t > 0, let rate = imputing.acceptance(chains, rows: 0..<chains.chains) {
+                tally[t].acceptance = (tally[t].acceptance ?? 0) + Double(rate) * Double(images.count)
+            }
+        }
+    }
+}
+
+/// The scores of one step t over all images.
+public struct ImputationScore: Codable, Sendable, Equatable {
+    public var t: Int
+    /// Share of the hidden pixels whose imputation (m_i >= 1/2) is the truth.
+    public var accuracy: Double
+    /// F1 of the imputed ink (1 pixels) against the truth's.
+    public var f1: Double
+    /// Mean over images of sum_i log m_i(truth_i) over the hidden pixels, in nats (m clipped to [1e-6, 1 - 1e-6]).
+    public var logLikelihood: Double
+    /// Kernel mwg, t >= 1: the mean share of proposals accepted at this step.
+    public var acceptance: Double?
+}
+
+struct ImputationTally {
+    var truePositive = 0, falsePositive = 0, falseNegative = 0, trueNegative = 0
+    var logLikelihood = 0.0
+    /// The sum over images of their chains' acceptance rate; nil for a kernel without proposals.
+    var acceptance: Double?
+
+    mutating func add(truth: [Bool], marginal: ArraySlice<Double>) {
+        for (bit, m) in zip(truth, marginal) {
+            let guess = m >= 0.5
+            switch (guess, bit) {
+            case (true, true): truePositive += 1
+            case (true, false): falsePositive += 1
+            case (false, true): falseNegative += 1
+            case (false, false): trueNegative += 1
+            }
+            let clipped = min(max(m, 1e-6), 1 - 1e-6)
+            logLikelihood += Foundation.log(bit ? clipped : 1 - clipped)
+        }
+    }
+
+    func score(t: Int, images: Int) -> ImputationScore {
+        let total = truePositive + falsePositive + falseNegative + trueNegative
+        let f1Denominator = 2 * truePositive + falsePositive + falseNegative
+        return ImputationScore(t: t, accuracy: Double(truePositive + trueNegative) / Double(max(total, 1)),
+                               f1: f1Denominator == 0 ? 1 : 2 * Double(truePositive) / Double(f1Denominator),
+                               logLikelihood: logLikelihood / Double(max(images, 1)),
+                               acceptance: acceptance.map { $0 / Double(images) })
+    }
+}
