@@ -93,6 +93,14 @@ struct ImputationReport {
             if let lo = rates.min(), let hi = rates.max() {
                 lines.append("  MwG accepted \(f(lo * 100, 0))-\(f(hi * 100, 0)) % of its proposals a step (mean \(f(rates.reduce(0, +) / Double(rates.count) * 100, 0)) %).")
             }
+            // Whether a chain is still moving at T: its F1 over the second half of the run.
+            if let cHalf = score(mask, "clamped", last / 2), let mHalf = score(mask, "mwg", last / 2) {
+                let cRise = c.f1 - cHalf.f1, mRise = m.f1 - mHalf.f1
+                let verdict = mRise > cRise + 0.01
+                    ? "MwG was still rising faster, so it had not reached its stationary law by T = \(last) and these figures measure its burn-in as much as its target"
+                    : "neither was rising faster than the other"
+                lines.append("  From T = \(last / 2) to \(last) F1 rose by \(f(cRise)) (clamped) and \(f(mRise)) (mwg): \(verdict).")
+            }
         }
         let wins = masks.filter { mask in
             guard let c = score(mask, "clamped", last), let m = score(mask, "mwg", last) else { return false }
