@@ -119,6 +119,8 @@ final class ImputationExactnessTests: XCTestCase {
         for seed: UInt64 in [3, 4] {
             let counts = try Self.counts(kernel, seed: seed)
             let x2 = Self.chiSquare(counts, p)
+            // The figure docs/kernels.md quotes, in the test log.
+            print(String(format: "mwg, seed %llu: chi-square %.2f (critical %.2f)", seed, x2, Self.critical))
             XCTAssertLessThan(x2, Self.critical, "seed \(seed): counts \(counts) against \(p.map { $0 * Double(Self.chains) })")
         }
     }
@@ -128,6 +130,7 @@ final class ImputationExactnessTests: XCTestCase {
         let kernel = ClampedKernel(mask: try Self.mask, sampleImage: true, sampleLatent: true)
         let counts = try Self.counts(kernel, seed: 3)
         let x2 = Self.chiSquare(counts, p)
+        print(String(format: "clamped, seed 3: chi-square %.1f (critical %.2f)", x2, Self.critical))
         // Far beyond the level: a bias, not a fluke.
         XCTAssertGreaterThan(x2, 10 * Self.critical, "counts \(counts) against \(p.map { $0 * Double(Self.chains) })")
     }
