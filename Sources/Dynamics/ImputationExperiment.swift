@@ -7,8 +7,10 @@ import VAE
 /// products stay full); image n's trial i draws from stream (seed, n * trials + i).
 ///
 /// The chain's estimate of p(x_i = 1 | x_obs) after t steps is its Rao-Blackwellised
-/// marginal m_i(t): the mean of p(x_i = 1 | z(s)) over the trials and the steps s = 1...t
-/// (at t = 0, over the trials' z(0) ~ q(z | x0): one decode of the encoded observed image).
+/// marginal m_i(t): the mean of p(x_i = 1 | z(s)) over the trials and the second half of
+/// the steps, s = floor(t/2) + 1 ... t, the first half discarded as burn-in (at t = 0, over
+/// the trials' z(0) ~ q(z | x0): one decode of the encoded observed image). Without the
+/// discard a slowly mixing chain (mwg) is judged by where it started as much as by its law.
 /// An image's imputation is m_i >= 1/2; the truth is the image binarised at 1/2.
 public struct ImputationExperiment: Sendable {
     public let model: DynamicsModel
@@ -63,8 +65,9 @@ public struct ImputationExperiment: Sendable {
         }
         chains.setInitialImages(perGroup: images, binarize: true)
         let hidden = mask.hiddenIndices, d = model.architecture.inputSize
-        // Per image and hidden pixel: the sum of p(x_i | z(s)) over trials and steps s >= 1.
-        var sums = [Double](repeating: 0, count: images.count * hidden.count)
+        // Per image and hidden pixel, for every t: the sum of p(x_i | z(s)) over trials and steps 1...t.
+        var sums = [[Double]](repeating: [], count: steps + 1)
+        sums[0] = [Double](repeating: 0, count: images.count * hidden.count)
         for t in 0...steps {
             if t == 0 { chainKernel.start(chains) } else { chainKernel.advance(chains) }
             let logits = chains.workspace.logits.view.reading(chains.chains * d)
@@ -77,8 +80,9 @@ public struct ImputationExperiment: Sendable {
             if t == 0 {
                 marginal = now.map { $0 / Double(trials) }
             } else {
-                for j in sums.indices { sums[j] += now[j] }
-                marginal = sums.map { $0 / Double(trials * t) }
+                sums[t] = zip(sums[t - 1], now).map(+)
+                let from = t / 2
+                marginal = zip(sums[t], sums[from]).map { ($0 - $1) / Double(trials * (t - from)) }
             }
             for (g, image) in images.enumerated() {
                 tally[t].add(truth: hidden.map { image[$0] >= 128 }, marginal: marginal[(g * hidden.count)..<((g + 1) * hidden.count)])

@@ -33,13 +33,9 @@ public struct ReferenceSet: Sendable {
 
     public func index(of id: String) -> Int? { infos.firstIndex { $0.id == id } }
 
-    /// The encoder mean of the clean input's grey levels (byte / 255): the expected input,
-    /// free of the binarisation noise a single binary draw would add.
+    /// The encoder mean of the clean input's grey levels (`Encoding`).
     static func cleanCode(model: DynamicsModel, pixels: [UInt8]) -> [Float] {
-        let ws = Workspace(model.architecture, capacity: 1)
-        let x = FloatBuffer(pixels.map { Float($0) / 255 })
-        model.network.encode(x.view, rows: 1, workspace: ws)
-        return ws.encoderOutput.view.prefix(model.architecture.latentSize).array
+        model.encodings(of: [pixels])[0].mean
     }
 }
 

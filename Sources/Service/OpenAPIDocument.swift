@@ -103,6 +103,20 @@ package enum OpenAPIDocument {
         }
       }
     },
+    "/encode": {
+      "post": {
+        "summary": "q(z | x) of images: the encoder mean and log-variance of each, from its grey levels, to place it among the concepts",
+        "parameters": [{"name": "model", "in": "query", "schema": {"type": "string"}, "description": "id of a served model (GET /models lists them); default the default model"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EncodeRequest"}}}},
+        "responses": {
+          "200": {"description": "one encoding per image, in order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Encodings"}}}},
+          "400": {"$ref": "#/components/responses/Error"},
+          "413": {"$ref": "#/components/responses/Error"},
+          "415": {"$ref": "#/components/responses/Error"},
+          "422": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
     "/concepts": {
       "get": {
         "summary": "Every concept: id, level, count, vector, decoded image, projection",
@@ -242,6 +256,32 @@ package enum OpenAPIDocument {
           "done": {"type": "boolean"},
           "message": {"type": "string"}
         }
+      },
+      "EncodeRequest": {
+        "type": "object",
+        "description": "image, or images (at most limits.maxSweepInputs)",
+        "properties": {
+          "model": {"type": "string", "description": "id of a served model; default the default model"},
+          "image": {"$ref": "#/components/schemas/Image"},
+          "images": {"type": "array", "items": {"$ref": "#/components/schemas/Image"}, "minItems": 1}
+        },
+        "additionalProperties": false
+      },
+      "Encodings": {
+        "type": "object", "required": ["model", "latentSize", "encodings"],
+        "properties": {
+          "model": {"type": "string"},
+          "latentSize": {"type": "integer"},
+          "encodings": {"type": "array", "items": {
+            "type": "object", "required": ["source", "mean", "logVariance"],
+            "properties": {
+              "source": {"type": "string"}, "label": {"type": "integer"}, "testIndex": {"type": "integer"},
+              "mean": {"type": "array", "items": {"type": "number"}}, "logVariance": {"type": "array", "items": {"type": "number"}}
+            },
+            "additionalProperties": false
+          }}
+        },
+        "additionalProperties": false
       },
       "RecordDocument": {
         "type": "object", "required": ["records"],

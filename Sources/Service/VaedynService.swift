@@ -56,7 +56,7 @@ public final class VaedynService: Sendable {
     public var router: Router {
         var router = Router()
         let routes: [(HTTPMethod, String, HTTPHandler)] = [
-            (.post, "/dynamics", dynamics), (.post, "/sweep", sweep),
+            (.post, "/dynamics", dynamics), (.post, "/sweep", sweep), (.post, "/encode", encode),
             (.get, "/concepts", concepts), (.get, "/exemplars", exemplars), (.get, "/models", modelList),
             (.get, "/model", modelInfo), (.get, "/model/:id", modelInfo),
             (.get, "/healthz", health), (.get, "/metrics", metricsText), (.get, "/openapi.json", openAPI),

@@ -66,7 +66,8 @@ struct ImputationReport {
 
             - **Inputs.** The first \(s.images) MNIST test images of model `\(model)`, binarised once per chain (each pixel 1 with probability byte/255); \
             the masks hide the same pixels of every image; \(s.trials) chains an image; steps t = 0...\(s.steps); seed \(s.seed) (image n's chain i draws from stream (seed, n x \(s.trials) + i)).
-            - **The chain's marginal** m_i(T) of a hidden pixel: the mean of p(x_i = 1 | z(t)) over the chains and the steps t = 1...T (Rao-Blackwellised); \
+            - **The chain's marginal** m_i(T) of a hidden pixel: the mean of p(x_i = 1 | z(t)) over the chains and the second half of the steps, \
+            t = floor(T/2) + 1...T (Rao-Blackwellised; the first half is discarded as burn-in); \
             at T = 0 the mean over the chains of one decode of z(0) ~ q(z | x0), x0 the image with its hidden pixels at 0 (one decode of the encoded observed image).
             - **Truth**: the image binarised at 1/2 (byte >= 128). **Imputation**: m_i >= 1/2.
             - **Accuracy**: the share of hidden pixels imputed right. **F1**: of the imputed ink (1 pixels) against the truth's ink, over all images' hidden pixels.
@@ -97,7 +98,7 @@ struct ImputationReport {
             if let cHalf = score(mask, "clamped", last / 2), let mHalf = score(mask, "mwg", last / 2) {
                 let cRise = c.f1 - cHalf.f1, mRise = m.f1 - mHalf.f1
                 let verdict = mRise > cRise + 0.01
-                    ? "MwG was still rising faster, so it had not reached its stationary law by T = \(last) and these figures measure its burn-in as much as its target"
+                    ? "MwG was still rising faster: it had not yet reached its stationary law by T = \(last)"
                     : "neither was rising faster than the other"
                 lines.append("  From T = \(last / 2) to \(last) F1 rose by \(f(cRise)) (clamped) and \(f(mRise)) (mwg): \(verdict).")
             }
@@ -109,7 +110,7 @@ struct ImputationReport {
         var md = "## Reading\n\n" + lines.joined(separator: "\n") + "\n"
         md += "- **Against Mattei and Frellsen (NeurIPS 2018).** They report that Metropolis-within-Gibbs \"consistently and significantly outperforms\" " +
               "pseudo-Gibbs imputation on several data sets (abstract). Here MwG gives the higher log-likelihood of the truth on \(wins.count) of \(masks.count) masks" +
-              (wins.count == masks.count ? ", as they found." : wins.isEmpty ? ": their finding does not hold on this model." : " (\(wins.joined(separator: ", "))).") + "\n"
+              (wins.count == masks.count ? ", as they found." : wins.isEmpty ? ": their finding does not hold on this model within T = \(last) steps." : " (\(wins.joined(separator: ", "))).") + "\n"
         if let stages, let sweep = stageSweep(stages) {
             let rises = sweep.meanStageFalls.isEmpty
             let first = sweep.meanStage(at: 0), lastStage = sweep.meanStage(at: sweep.ratios.count - 1)

@@ -114,6 +114,24 @@ try:
             assert status == 422 and error["message"].startswith(field), (body, status, error)
 
     @test
+    def example_encode_places_images_in_the_latent_space_as_a_run_does():
+        document = json.loads(run_example("encode.sh"))
+        check(DOC, "Encodings", document)
+        six, four = document["encodings"]
+        assert (six["label"], four["label"]) == (6, 4) and len(six["mean"]) == document["latentSize"] == len(six["logVariance"]), document
+        concepts = json.loads(server.request("GET", "/concepts?fields=vector")[2])["concepts"]
+        assert six["mean"] != four["mean"]
+        # The 6 lies nearer the 6 concept than the 4 does.
+        def distance(a, b):
+            return sum((x - y) ** 2 for x, y in zip(a, b)) ** 0.5
+        vector = {c["label"]: c["vector"] for c in concepts if c["level"] == "class"}
+        assert distance(six["mean"], vector["6"]) < distance(four["mean"], vector["6"]), "the 6 is not nearer the 6 concept"
+        for body, field in [({}, "image"), ({"images": []}, "images"), ({"images": [7]}, "images[0]"), ({"image": {"exemplar": {"digit": 6}}, "x": 1}, "x"),
+                            ({"image": {"exemplar": {"digit": 6}}, "images": [{"exemplar": {"digit": 6}}]}, "images")]:
+            status, _, raw = server.request("POST", "/encode", json.dumps(body).encode(), {"Content-Type": "application/json"})
+            assert status == 422 and json.loads(raw)["error"]["message"].startswith(field), (body, status, raw[:200])
+
+    @test
     def example_events_are_server_sent_events():
         text = run_example("dynamics-events.sh")
         events = [block for block in text.strip().split("\n\n") if block]
