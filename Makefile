@@ -40,6 +40,7 @@ test: setup
 	scripts/survive-load 10
 	scripts/survive-slow 8
 	scripts/contract-fuzz 50
+	scripts/test-python-client $(BIN)/vaedyn
 	scripts/setup-browser-tests
 	python3 Tests/Page/test_page.py $(BIN)/vaedyn $(MODEL) $(SECOND_MODEL)
 
