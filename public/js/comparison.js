@@ -7,13 +7,25 @@ import { stageName } from "./fig3-sweep.js";
 
 const percent = (share) => `${Math.round(100 * share)} %`;
 
+// One model's half of the view: its title, its Fig 2b and ribbon, its note (ids end in
+// `name`, for the tests and for the PNG download).
 class Side {
-  constructor(name) {
-    const $ = (id) => document.getElementById(id);
-    this.canvas = $(`fig2b-${name}`);
-    this.title = $(`compare-${name}-title`);
-    this.note = $(`compare-${name}-note`);
-    this.figure = new DistanceFigure(this.canvas, $(`ribbon-${name}`));
+  constructor(container, name, which) {
+    const element = (tag, id, attributes = {}) => Object.assign(document.createElement(tag), { id, ...attributes });
+    const section = element("section", "", { className: "side" });
+    this.title = element("h3", `compare-${name}-title`);
+    this.canvas = element("canvas", `fig2b-${name}`);
+    this.canvas.setAttribute("role", "img");
+    this.canvas.setAttribute("aria-label", `distances to the concepts over t, ${which} model`);
+    const chart = element("div", "", { className: "chart" });
+    chart.append(this.canvas);
+    const ribbon = element("div", `ribbon-${name}`, { className: "ribbon" });
+    ribbon.setAttribute("aria-label", `nearest reference per step, ${which} model`);
+    this.note = element("p", `compare-${name}-note`, { className: "quiet" });
+    section.setAttribute("aria-labelledby", this.title.id);
+    section.append(this.title, chart, ribbon, this.note);
+    container.append(section);
+    this.figure = new DistanceFigure(this.canvas, ribbon);
     this.clear();
   }
 
@@ -60,7 +72,8 @@ class Side {
 export class ModelComparison {
   constructor(panel) {
     this.panel = panel;
-    this.sides = [new Side("left"), new Side("right")];
+    const pair = panel.querySelector(".pair");
+    this.sides = [new Side(pair, "left", "first"), new Side(pair, "right", "second")];
   }
 
   clear() {
