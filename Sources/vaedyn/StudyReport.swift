@@ -66,8 +66,15 @@ struct StudyReport {
         t += "- checkpoints at epochs \(epochs.map(String.init).joined(separator: ", ")) of one run each, on a cosine learning-rate schedule over "
         t += "\(s.epochs) epochs (from \(s.learningRate) to \(s.finalLearningRate)); 784-\(s.hidden)-Z, tanh, Bernoulli pixels, batch \(s.batchSize), "
         t += "\(s.trainImages) training images\n"
-        let expected = runs.count * epochs.count
+        // The command crosses every extra seed with every extra latent size: a pair absent from the file is a run still to come.
+        let extra = runs.filter { $0.seed != 1 }
+        let missing = Set(extra.map(\.latent)).sorted().flatMap { z in Set(extra.map(\.seed)).sorted().map { StudyGrid.Run(latent: z, seed: $0) } }
+            .filter { !runs.contains($0) }
+        let expected = (runs.count + missing.count) * epochs.count
         t += "- \(records.count) checkpoints measured" + (records.count < expected ? " (of \(expected) in this grid: the study is not complete)" : "") + "\n"
+        if !missing.isEmpty {
+            t += "- not yet measured: " + missing.map(\.description).joined(separator: "; ") + " (the study's command resumes it)\n"
+        }
         let training = Dictionary(grouping: records) { StudyGrid.Run(latent: $0.latent, seed: $0.seed) }.values.map { $0.map(\.trainingSeconds).max()! }.reduce(0, +)
         t += "- time: \(formatDuration(training)) of training, \(formatDuration(records.map(\.measuringSeconds).reduce(0, +))) of measuring\n\n"
         return t
