@@ -12,6 +12,15 @@ enum CommittedModel {
         XCTAssertLessThanOrEqual(size, 10 * 1024 * 1024, file: file, line: line)
     }
 
+    /// `vaedyn eval --save` measured it on the whole test set: the importance-sampled bound
+    /// tighter than the ELBO, and both below a fair coin per pixel (784 ln 2 nats).
+    static func assertMeasuredOnTheTestSet(_ model: ModelBundle, file: StaticString = #filePath, line: UInt = #line) throws {
+        let metrics = try XCTUnwrap(model.description.metrics, "run `vaedyn eval models/\(model.description.id).vaem --save`", file: file, line: line)
+        XCTAssertEqual(metrics.testImages, 10_000, file: file, line: line)
+        XCTAssertLessThan(metrics.negativeLogLikelihood, metrics.negativeELBO, "the importance-sampled bound must be tighter", file: file, line: line)
+        XCTAssertLessThan(metrics.negativeELBO, 784 * log(2.0), "no better than a fair coin per pixel", file: file, line: line)
+    }
+
     /// `vaedyn eval --save` stored the negative ELBO of the fixture's images; this build
     /// computes it again from the weights, with the same binarisation and noise.
     static func assertFixtureFigure(of model: ModelBundle, on fixture: ImageSet, file: StaticString = #filePath, line: UInt = #line) throws {
