@@ -32,6 +32,7 @@ test: setup
 	scripts/fuzz model 100000
 	python3 Tests/ModelFormat/read_vaem.py $(MODEL) $(BIN)/vaedyn
 	python3 Tests/ModelFormat/test_safetensors.py $(BIN)/vaedyn $(MODEL)
+	python3 Tests/ModelFormat/test_import.py $(BIN)/vaedyn $(MODEL)
 	scripts/check-dockerfile
 	python3 Tests/Service/test_service.py $(BIN)/vaedyn $(MODEL)
 	python3 Tests/Service/test_models.py $(BIN)/vaedyn $(MODEL) $(SECOND_MODEL)

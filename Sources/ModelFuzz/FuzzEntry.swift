@@ -22,6 +22,11 @@ struct Replay {
                 ModelProperties.check([UInt8](data))
                 try data.write(to: folder.appendingPathComponent(name + ".vaem"))
                 print("\(name).vaem: \(data.count) bytes")
+                // Its export, a seed for the safetensors reader behind `vaedyn import`.
+                let exported = try bundle.safetensors().encoded()
+                ModelProperties.check([UInt8](exported))
+                try exported.write(to: folder.appendingPathComponent(name + ".safetensors"))
+                print("\(name).safetensors: \(exported.count) bytes")
             }
             return
         }

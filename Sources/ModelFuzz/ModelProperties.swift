@@ -26,6 +26,7 @@ enum ModelProperties {
 
     static func examine(_ bytes: [UInt8]) {
         examined += 1
+        examineAsSafetensors(bytes)
         let bundle: ModelBundle
         do { bundle = try ModelBundle(data: Data(bytes)) } catch let error as ArchiveError {
             refusals?.append("\(error)")
@@ -43,12 +44,43 @@ enum ModelProperties {
         serve(model)
     }
 
+    /// The same bytes as a safetensors file for `vaedyn import`: refused with a
+    /// `SafetensorsReader.Failure`, or read into weights of the sizes its tensors declare,
+    /// every one finite.
+    static func examineAsSafetensors(_ bytes: [UInt8]) {
+        let file: SafetensorsReader
+        do { file = try SafetensorsReader(data: Data(bytes)) } catch is SafetensorsReader.Failure { return } catch {
+            preconditionFailure("reading safetensors threw \(type(of: error)): \(error)")
+        }
+        for layout in TensorLayout.builtIn {
+            for activation in Activation.allCases {
+                do {
+                    let p = try Parameters.imported(from: file, layout: layout, activation: activation)
+                    let shape = file.entries[layout.tensors[.encoderHiddenWeight]!]!.shape
+                    precondition(shape == [p.architecture.hiddenSize, p.architecture.inputSize], "sizes \(p.architecture) from \(shape)")
+                    precondition(p.storage.array.allSatisfy(\.isFinite), "imported weights that are not finite")
+                } catch is SafetensorsReader.Failure {} catch {
+                    preconditionFailure("import threw \(type(of: error)): \(error)")
+                }
+            }
+        }
+    }
+
     /// Encoding what was loaded gives a file that loads, and whose encoding is the same bytes.
     static func roundTrip(_ bundle: ModelBundle) {
         do {
             let once = try bundle.encoded()
             let twice = try ModelBundle(data: once).encoded()
             precondition(once == twice, "a loaded bundle re-encoded does not load to the same file")
+            // Exported and imported again in our layout: the same weights, bit for bit.
+            let exported = try SafetensorsReader(data: try bundle.safetensors().encoded())
+            let imported = try Parameters.imported(from: exported, layout: .ours, activation: bundle.architecture.activation)
+            precondition(imported.architecture == bundle.architecture, "export then import changed the architecture")
+            // Block by block: a file's padding between blocks is not part of the model.
+            for block in Parameters.Block.allCases {
+                precondition(imported.view(block).array.map(\.bitPattern) == bundle.parameters.view(block).array.map(\.bitPattern),
+                             "export then import changed \(block)")
+            }
         } catch {
             preconditionFailure("a loaded bundle does not survive re-encoding: \(error)")
         }

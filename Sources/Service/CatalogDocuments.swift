@@ -51,6 +51,8 @@ struct ModelDocument: Codable {
     var architecture: Architecture
     var classNames: [String]
     var training: TrainingRecord?
+    /// Where weights trained elsewhere came from (`vaedyn import`).
+    var imported: ImportRecord?
     var metrics: ModelMetrics?
     var concepts: [ConceptInfo]
     var exemplarCount: Int
@@ -96,7 +98,7 @@ extension ModelDocument {
         let d = served.model.bundle.description
         let levels = d.conceptLevels
         self.init(id: d.id, isDefault: isDefault, dataset: d.dataset, architecture: d.architecture, classNames: d.classNames, training: d.training,
-                  metrics: d.metrics, concepts: d.concepts, exemplarCount: d.exemplars.count, projectionVariance: d.projectionVariance,
+                  imported: d.imported, metrics: d.metrics, concepts: d.concepts, exemplarCount: d.exemplars.count, projectionVariance: d.projectionVariance,
                   conceptTree: ConceptTreeSummary(levels: levels, conceptsPerLevel: levels.map { l in d.concepts.filter { $0.level == l }.count },
                                                  source: (d.conceptTree ?? .paper).source),
                   file: served.file, residentBytes: served.residentBytes, limits: limits)

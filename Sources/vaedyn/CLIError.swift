@@ -1,4 +1,5 @@
 import ArgumentParser
+import VAE
 
 /// A failure to report in one line and exit non-zero, without a stack trace.
 struct CLIError: Error, CustomStringConvertible {
@@ -13,3 +14,5 @@ func reporting<T>(_ context: String, _ body: () throws -> T) throws -> T {
         throw CLIError("\(context): \(error)")
     }
 }
+
+extension Activation: ExpressibleByArgument {}

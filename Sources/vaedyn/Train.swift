@@ -16,6 +16,7 @@ struct Train: ParsableCommand {
     @Option(help: "Output model file (.vaem).") var out = "models/model.vaem"
     @Option(help: "Hidden units.") var hidden = 1024
     @Option(help: "Latent units.") var latent = 100
+    @Option(help: "Hidden layers' nonlinearity: \(Activation.allCases.map(\.rawValue).joined(separator: " or ")).") var activation = Activation.tanh
     @Option(name: .customLong("batch-size"), help: "Images per batch.") var batchSize = 100
     @Option(help: "Initial Adam learning rate.") var lr: Float = 1e-3
     @Option(name: .customLong("final-lr"), help: "Learning rate at the end (cosine decay).") var finalLR: Float = 1e-4
@@ -47,7 +48,7 @@ struct Train: ParsableCommand {
         options.learningRate = lr
         options.finalLearningRate = finalLR
         options.seed = seed
-        let architecture = Architecture(inputSize: train.pixelsPerImage, hiddenSize: hidden, latentSize: latent)
+        let architecture = Architecture(inputSize: train.pixelsPerImage, hiddenSize: hidden, latentSize: latent, activation: activation)
         let outURL = URL(fileURLWithPath: out)
         let checkpointURL = URL(fileURLWithPath: out + ".ckpt")
 

@@ -97,13 +97,16 @@ def unpack(flat, d, h, z):
     return weights, np.concatenate(padding), offset
 
 
+ACTIVATIONS = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0)}
+
+
 def encoder_mean(w, x, z):
-    h1 = np.tanh(x @ w["W1"] + w["b1"])
+    h1 = w["f"](x @ w["W1"] + w["b1"])
     return (h1 @ w["W2"] + w["b2"])[..., :z]
 
 
 def decoder_probabilities(w, latent):
-    h3 = np.tanh(latent @ w["W3"] + w["b3"])
+    h3 = w["f"](latent @ w["W3"] + w["b3"])
     return 1 / (1 + np.exp(-(h3 @ w["W4"] + w["b4"])))
 
 
@@ -142,9 +145,12 @@ def main():
     a = description["architecture"]
     d, h, z = a["inputSize"], a["hiddenSize"], a["latentSize"]
     concepts, exemplars, classes = description["concepts"], description["exemplars"], description["classNames"]
-    print(f"     model '{description['id']}': {d}-{h}-{z}, {len(classes)} classes, {len(concepts)} concepts, {len(exemplars)} exemplars")
+    print(f"     model '{description['id']}': {d}-{h}-{z} {a.get('activation', 'tanh')}, {len(classes)} classes, {len(concepts)} concepts, {len(exemplars)} exemplars")
 
     weights, padding, count = unpack(tensors["parameters"], d, h, z)
+    # Files written before ReLU was supported have no activation: tanh.
+    check("the activation is one the page names", a.get("activation", "tanh") in ACTIVATIONS, str(a))
+    weights["f"] = ACTIVATIONS[a.get("activation", "tanh")]
     check("parameters has the shape of the documented block layout", tensors["parameters"].shape == (count,),
           f"{tensors['parameters'].shape} against {count}")
     check("padding floats are 0", bool(np.all(padding == 0)), f"{np.count_nonzero(padding)} are not")

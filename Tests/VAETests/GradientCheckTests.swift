@@ -5,17 +5,25 @@ import XCTest
 /// The analytic gradients of the fast Float path against central finite differences of the
 /// Double reference loss, block by block, on a tiny model.
 final class GradientCheckTests: XCTestCase {
+    private static let tiny = Architecture(inputSize: 37, hiddenSize: 19, latentSize: 5)
+
     func testForwardLossMatchesReference() {
-        let c = TinyCase()
-        let ws = c.workspace()
-        let (rec, kl) = Network(parameters: c.parameters).loss(c.x.view, rows: c.rows, workspace: ws)
-        let reference = ReferenceVAE(c.parameters).meanLoss(x: c.xRows, eps: c.epsRows)
-        XCTAssertEqual(rec + kl, reference, accuracy: 1e-5 * abs(reference))
+        for activation in Activation.allCases {
+            var architecture = Self.tiny
+            architecture.activation = activation
+            let c = TinyCase(architecture: architecture)
+            let ws = c.workspace()
+            let (rec, kl) = Network(parameters: c.parameters).loss(c.x.view, rows: c.rows, workspace: ws)
+            let reference = ReferenceVAE(c.parameters).meanLoss(x: c.xRows, eps: c.epsRows)
+            XCTAssertEqual(rec + kl, reference, accuracy: 1e-5 * abs(reference), "\(activation)")
+        }
     }
 
     func testEveryParameterBlockAgreesWithFiniteDifferences() {
-        for dense in [false, true] {
-            let c = TinyCase()
+        for (dense, activation) in [(false, Activation.tanh), (true, .tanh), (false, .relu)] {
+            var architecture = Self.tiny
+            architecture.activation = activation
+            let c = TinyCase(architecture: architecture)
             let ws = c.workspace()
             let g = batchGradient(Network(parameters: c.parameters), c.x.view, rows: c.rows, workspace: ws, dense: dense)
             var reference = ReferenceVAE(c.parameters)
@@ -35,7 +43,7 @@ final class GradientCheckTests: XCTestCase {
                     maxGradient = max(maxGradient, abs(numeric))
                 }
                 XCTAssertGreaterThan(maxGradient, 1e-4, "\(block) has a vanishing gradient; the check would prove nothing")
-                XCTAssertLessThan(maxError / maxGradient, 1e-3, "\(block) (dense: \(dense)): max error \(maxError) of max gradient \(maxGradient)")
+                XCTAssertLessThan(maxError / maxGradient, 1e-3, "\(block) (dense: \(dense), \(activation)): max error \(maxError) of max gradient \(maxGradient)")
             }
         }
     }

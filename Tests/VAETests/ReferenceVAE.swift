@@ -27,14 +27,21 @@ struct ReferenceVAE {
         }
     }
 
+    func hidden(_ a: Double) -> Double {
+        switch self.a.activation {
+        case .tanh: Foundation.tanh(a)
+        case .relu: max(0, a)
+        }
+    }
+
     /// (reconstruction, kl) of one image x with noise eps.
     func loss(x: [Double], eps: [Double]) -> (Double, Double) {
         let d = a.inputSize, h = a.hiddenSize, z = a.latentSize
-        let h1 = dense(x, w1, b1, d, h).map { Foundation.tanh($0) }
+        let h1 = dense(x, w1, b1, d, h).map(hidden)
         let e = dense(h1, w2, b2, h, 2 * z)
         let mu = Array(e[0..<z]), logvar = Array(e[z..<(2 * z)])
         let code = (0..<z).map { mu[$0] + Foundation.exp(logvar[$0] / 2) * eps[$0] }
-        let h3 = dense(code, w3, b3, z, h).map { Foundation.tanh($0) }
+        let h3 = dense(code, w3, b3, z, h).map(hidden)
         let logits = dense(h3, w4, b4, h, d)
         var rec = 0.0
         for i in 0..<d {

@@ -7,6 +7,8 @@ public struct ModelDescription: Codable, Sendable {
     public var architecture: Architecture
     public var classNames: [String]
     public var training: TrainingRecord?
+    /// Where the weights came from when they were trained elsewhere (`vaedyn import`).
+    public var imported: ImportRecord?
     public var metrics: ModelMetrics?
     /// In the order of the rows of the "concepts" tensor.
     public var concepts: [ConceptInfo]
@@ -65,6 +67,32 @@ public struct TrainingRecord: Codable, Sendable {
         self.imagesPerSecond = imagesPerSecond
         self.finalTrainNegativeELBO = finalTrainNegativeELBO
         self.finalTestNegativeELBO = finalTestNegativeELBO
+    }
+}
+
+/// The provenance of imported weights: the file, exactly, and how it was read.
+public struct ImportRecord: Codable, Sendable, Equatable {
+    public var command: String
+    /// The file's name as given, and the SHA-256 hex of its bytes.
+    public var file: String
+    public var sha256: String
+    /// "ours", "pytorch-examples", or the mapping file's name.
+    public var layout: String
+    /// SHA-256 hex of the mapping file, when the layout is one.
+    public var mappingSHA256: String?
+    public var orientation: TensorLayout.Orientation
+    /// Each of the ten roles' tensor name in the file, by role (`TensorLayout.Role`).
+    public var tensors: [String: String]
+
+    public init(command: String, file: String, sha256: String, layout: String, mappingSHA256: String?,
+                orientation: TensorLayout.Orientation, tensors: [String: String]) {
+        self.command = command
+        self.file = file
+        self.sha256 = sha256
+        self.layout = layout
+        self.mappingSHA256 = mappingSHA256
+        self.orientation = orientation
+        self.tensors = tensors
     }
 }
 

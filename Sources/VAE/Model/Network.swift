@@ -122,7 +122,7 @@ public struct Network: Sendable {
             DenseLayer.forward(input, rows: n, inputs: a.inputSize, weight: p.w1, bias: p.b1, outputs: a.hiddenSize, into: h1,
                                rowInvariant: rowInvariant)
         }
-        TanhLayer.forward(h1, count: n * a.hiddenSize)
+        a.activation.forward(h1, count: n * a.hiddenSize)
         DenseLayer.forward(h1, rows: n, inputs: a.hiddenSize, weight: p.w2, bias: p.b2, outputs: 2 * a.latentSize,
                            into: ws.encoderOutput.view + first * 2 * a.latentSize, rowInvariant: rowInvariant)
     }
@@ -133,7 +133,7 @@ public struct Network: Sendable {
         let h3 = ws.decoderHidden.view + first * a.hiddenSize
         DenseLayer.forward(ws.latent.view + first * a.latentSize, rows: n, inputs: a.latentSize, weight: p.w3, bias: p.b3,
                            outputs: a.hiddenSize, into: h3, rowInvariant: rowInvariant)
-        TanhLayer.forward(h3, count: n * a.hiddenSize)
+        a.activation.forward(h3, count: n * a.hiddenSize)
         DenseLayer.forward(h3, rows: n, inputs: a.hiddenSize, weight: p.w4, bias: p.b4, outputs: a.inputSize,
                            into: ws.logits.view + first * a.inputSize, rowInvariant: rowInvariant)
     }
@@ -165,12 +165,12 @@ public struct Network: Sendable {
 
         BernoulliOutput.backward(logits: ws.logits.view + first * d, targets: xAll + first * d, count: n * d, scale: scale, into: dl)
         DenseLayer.backwardInput(outputGradient: dl, rows: n, outputs: d, weight: p.w4, inputs: h, into: dh3)
-        TanhLayer.backward(activation: ws.decoderHidden.view + first * h, gradient: dh3, count: n * h)
+        a.activation.backward(activation: ws.decoderHidden.view + first * h, gradient: dh3, count: n * h)
         DenseLayer.backwardInput(outputGradient: dh3, rows: n, outputs: h, weight: p.w3, inputs: z, into: dz)
         GaussianLatent.backward(latentGradient: dz, encoderOutput: e, noise: ws.noise.view + first * z,
                                 rows: n, latent: z, klWeight: scale, into: de)
         DenseLayer.backwardInput(outputGradient: de, rows: n, outputs: 2 * z, weight: p.w2, inputs: h, into: dh1)
-        TanhLayer.backward(activation: ws.encoderHidden.view + first * h, gradient: dh1, count: n * h)
+        a.activation.backward(activation: ws.encoderHidden.view + first * h, gradient: dh1, count: n * h)
     }
 
     /// One band's gradient over all `rows` rows, from the activations and their gradients.

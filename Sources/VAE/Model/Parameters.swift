@@ -50,7 +50,8 @@ public final class Parameters: @unchecked Sendable {
     public var w4: FloatView { view(.decoderOutputWeight) }
     public var b4: FloatView { view(.decoderOutputBias) }
 
-    /// Glorot-uniform weights (suited to tanh), zero biases.
+    /// Glorot-uniform weights for tanh, He-uniform (Glorot's limit with fan-in alone, times
+    /// sqrt 2) for ReLU, which zeroes half its inputs; zero biases.
     public func initialize(seed: UInt64) {
         storage.fill(0)
         var rng = RandomStream(seed: seed, stream: 0x1417)
@@ -62,7 +63,10 @@ public final class Parameters: @unchecked Sendable {
             (.decoderOutputWeight, a.hiddenSize, a.inputSize),
         ]
         for (block, fanIn, fanOut) in layers {
-            let limit = (6 / Float(fanIn + fanOut)).squareRoot()
+            let limit = switch a.activation {
+            case .tanh: (6 / Float(fanIn + fanOut)).squareRoot()
+            case .relu: (6 / Float(fanIn)).squareRoot()
+            }
             let p = view(block)
             for i in 0..<size(block) { p[i] = (2 * rng.uniform() - 1) * limit }
         }
