@@ -21,7 +21,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/lib/swift/linux/*.so /usr/lib/swift/linux/
 COPY --from=build /usr/local/bin/vaedyn /usr/local/bin/vaedyn
-RUN useradd --system --home /srv/vaedyn vaedyn && mkdir -p /srv/vaedyn && chown vaedyn /srv/vaedyn
+# A fixed uid and gid, the ones deploy/kubernetes runs as (runAsUser: 10001).
+RUN groupadd --system --gid 10001 vaedyn && useradd --system --uid 10001 --gid 10001 --home /srv/vaedyn vaedyn && mkdir -p /srv/vaedyn && chown vaedyn /srv/vaedyn
 WORKDIR /srv/vaedyn
 COPY models models
 COPY public public

@@ -38,8 +38,11 @@ test: setup
 	python3 Tests/Service/test_models.py $(BIN)/vaedyn $(MODEL) $(SECOND_MODEL)
 	python3 Tests/TLS/test_tls.py $(BIN)/vaedyn $(MODEL)
 	scripts/test-commands $(BIN)/vaedyn $(MODEL)
+	scripts/test-slurm $(BIN)/vaedyn $(MODEL)
+	scripts/validate-kubernetes
 	scripts/survive-load 10
 	scripts/survive-slow 8
+	scripts/survive-replicas 6
 	scripts/contract-fuzz 50
 	scripts/test-python-client $(BIN)/vaedyn
 	scripts/setup-browser-tests

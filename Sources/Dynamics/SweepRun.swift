@@ -53,33 +53,15 @@ public final class SweepRun {
     @discardableResult
     public func run(isCancelled: () -> Bool = { false }, progress: (Int) -> Void = { _ in },
                     emit: (DynamicsRecord) -> Void) -> DynamicsRecord {
-        let trajectory = Trajectory(model: model, trials: parameters.trials, groups: ratiosPerBatch, kernel: kernel)
         emit(.start(startRecord))
         var stages = [[Int?]](repeating: [], count: inputs.count)
         var completed = 0
         let last: DynamicsRecord
         do {
-            points: for (i, input) in inputs.enumerated() {
-                let references = ReferenceSet(model: model, input: input)
-                let ladder = StageLadder(model: model, references: references, label: input.label)
-                for first in stride(from: 0, to: ratios.count, by: ratiosPerBatch) {
-                    let batch = Array(ratios[first..<min(ratios.count, first + ratiosPerBatch)])
-                    // The last batch may be short; its spare groups repeat its last ratio and are dropped.
-                    let padded = batch + [Float](repeating: batch.last!, count: ratiosPerBatch - batch.count)
-                    let noises = try padded.map { try NoiseModel(kind: parameters.noise.kind, ratio: $0) }
-                    let outcomes = try trajectory.runGroups(input: input, references: references, parameters: parameters, noises: noises,
-                                                            isCancelled: isCancelled)
-                    if outcomes[0].cancelled { break points }
-                    for (ratio, outcome) in zip(batch, outcomes) {
-                        let stage = ladder?.stage(outcome.minimum)
-                        stages[i].append(stage?.stage)
-                        emit(.point(PointRecord(model: model.id, input: i, ratio: ratio, minimum: outcome.minimum, minimumStep: outcome.minimumStep,
-                                                stage: stage?.stage, stageReference: stage.map { references.infos[$0.reference].id },
-                                                stageLevel: stage?.level)))
-                        completed += 1
-                        progress(completed)
-                    }
-                }
+            try points(of: inputs.indices, isCancelled: isCancelled, progress: progress) { point in
+                stages[point.input].append(point.stage)
+                completed += 1
+                emit(.point(point))
             }
             last = .summary(summary(stages: stages, completed: completed))
         } catch {
@@ -87,6 +69,46 @@ public final class SweepRun {
         }
         emit(last)
         return last
+    }
+
+    /// The point records of the inputs in `range`, input after input, each with its index
+    /// among all the inputs: a part of the sweep that another process may run (the points
+    /// of an input do not depend on which other inputs run, every input using the same
+    /// trial streams). Returns false if cancelled before the end.
+    @discardableResult
+    public func points(of range: Range<Int>, isCancelled: () -> Bool = { false }, progress: (Int) -> Void = { _ in },
+                       emit: (PointRecord) -> Void) throws -> Bool {
+        let trajectory = Trajectory(model: model, trials: parameters.trials, groups: ratiosPerBatch, kernel: kernel)
+        var completed = 0
+        for i in range {
+            let input = inputs[i]
+            let references = ReferenceSet(model: model, input: input)
+            let ladder = StageLadder(model: model, references: references, label: input.label)
+            for first in stride(from: 0, to: ratios.count, by: ratiosPerBatch) {
+                let batch = Array(ratios[first..<min(ratios.count, first + ratiosPerBatch)])
+                // The last batch may be short; its spare groups repeat its last ratio and are dropped.
+                let padded = batch + [Float](repeating: batch.last!, count: ratiosPerBatch - batch.count)
+                let noises = try padded.map { try NoiseModel(kind: parameters.noise.kind, ratio: $0) }
+                let outcomes = try trajectory.runGroups(input: input, references: references, parameters: parameters, noises: noises,
+                                                        isCancelled: isCancelled)
+                if outcomes[0].cancelled { return false }
+                for (ratio, outcome) in zip(batch, outcomes) {
+                    let stage = ladder?.stage(outcome.minimum)
+                    emit(PointRecord(model: model.id, input: i, ratio: ratio, minimum: outcome.minimum, minimumStep: outcome.minimumStep,
+                                     stage: stage?.stage, stageReference: stage.map { references.infos[$0.reference].id }, stageLevel: stage?.level))
+                    completed += 1
+                    progress(completed)
+                }
+            }
+        }
+        return true
+    }
+
+    /// The summary `run` ends with, from every point of the sweep in order (the merged shards of one).
+    public func summary(of points: [PointRecord]) -> SummaryRecord {
+        var stages = [[Int?]](repeating: [], count: inputs.count)
+        for p in points { stages[p.input].append(p.stage) }
+        return summary(stages: stages, completed: points.count)
     }
 
     private func summary(stages: [[Int?]], completed: Int) -> SummaryRecord {

@@ -5,7 +5,7 @@ import VAE
 /// Fig 2b over a population: every input's dynamics run reduced to the numbers the
 /// paper's claims are about, measured against the input's own class concept.
 struct PopulationDynamics {
-    struct InputResult {
+    struct InputResult: Codable {
         var approachesEveryClass: Bool
         var start: Float, first: Float, minimum: Float, last: Float
         var minimumStep: Int
@@ -21,6 +21,12 @@ struct PopulationDynamics {
 
     let inputs: [InputResult]
     let steps: Int
+
+    /// The population of results computed elsewhere (the shards of a run, `vaedyn merge`).
+    init(inputs: [InputResult], steps: Int) {
+        self.inputs = inputs
+        self.steps = steps
+    }
 
     init(model: DynamicsModel, inputs: [DynamicsInput], parameters: DynamicsParameters, isCancelled: () -> Bool, progress: (Int) -> Void) throws {
         var results: [InputResult] = []

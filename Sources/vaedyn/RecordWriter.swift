@@ -1,19 +1,20 @@
 import Dynamics
 import Foundation
 
-/// Writes records to stdout as NDJSON, or as CSV rows (one per step or point, with a
+/// Writes records to stdout (or another file) as NDJSON, or as CSV rows (one per step or point, with a
 /// header built from the start record's references).
 final class RecordWriter {
     enum Format: String, CaseIterable { case ndjson, csv }
 
     private let format: Format
-    private let out = FileHandle.standardOutput
+    private let out: FileHandle
     private var references: [String] = []
     private var classes: [String] = []
     private var labels: [String] = []
 
-    init(format: Format) {
+    init(format: Format, to out: FileHandle = .standardOutput) {
         self.format = format
+        self.out = out
     }
 
     func write(_ record: DynamicsRecord) {

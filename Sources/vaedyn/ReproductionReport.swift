@@ -24,7 +24,6 @@ struct ReproductionReport {
     var sampledLatent: PopulationDynamics?
     var posterior: PosteriorSpread?
     var geometry: CleanGeometry?
-    var seconds = 0.0
 
     init(model: ModelBundle, labels: [Int], perClass: Int, seed: UInt64, noise: Float, trials: Int, steps: Int,
          sweepTrials: Int, sweepSteps: Int, earlyWindow: Int, grid: String, ratios: [Float], tree: String?) {
@@ -63,7 +62,6 @@ struct ReproductionReport {
         md += fig2bSection()
         md += fig3Section()
         md += treeSection()
-        md += String(format: "\nThe whole run took %.0f s.\n", seconds)
         return md
     }
 

@@ -7,7 +7,11 @@ struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Minimum distances and stages over a grid of noise ratios (Fig 3), for one input or a population.",
-        discussion: "One point record per input and ratio, then a summary with stage counts per ratio and each input's stage changes.")
+        discussion: """
+            One point record per input and ratio, then a summary with stage counts per ratio and each input's stage changes. \
+            Sharded (--shard I/N, or inside an array job; docs/scaling.md), it runs its part of the inputs and writes \
+            SHARD-DIR/sweep-shard-I-of-N.jsonl; `vaedyn merge` prints the records one unsharded run prints, the same bytes.
+            """)
 
     @OptionGroup var input: InputOptions
     @OptionGroup var chain: ChainOptions
@@ -16,8 +20,10 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Population instead of one input: a class, or 'all' for every class.") var population: String?
     @Option(help: "Inputs per class of the population (the first test images of the class).") var count = 10
     @Option(help: "ndjson or csv (point rows only).") var format = "ndjson"
+    @OptionGroup var sharding: ShardOptions
 
-    func run() throws {
+    /// The model, the sweep and the output format the options describe.
+    func prepared() throws -> (DynamicsModel, SweepRun, RecordWriter.Format) {
         guard let format = RecordWriter.Format(rawValue: format) else { throw ValidationError("--format must be ndjson or csv") }
         guard let kind = NoiseModel.Kind(rawValue: noiseKind) else {
             throw ValidationError("--noise-kind must be one of \(NoiseModel.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -40,6 +46,16 @@ struct SweepCommand: ParsableCommand {
             inputs = [try input.input(for: model)]
         }
         let sweep = try reporting("sweep") { try SweepRun(model: model, inputs: inputs, ratios: ratios, parameters: parameters) }
+        return (model, sweep, format)
+    }
+
+    func run() throws {
+        let (model, sweep, format) = try prepared()
+        if let shard = try sharding.selected() {
+            try runShard(shard, sweep)
+            return
+        }
+        let inputs = sweep.inputs, ratios = sweep.ratios
         let writer = RecordWriter(format: format)
         let progress = Progress()
         let total = inputs.count * ratios.count, started = Date()
@@ -55,4 +71,33 @@ struct SweepCommand: ParsableCommand {
         default: break
         }
     }
+
+    /// This shard's inputs' points, one line per input, into its shard file.
+    private func runShard(_ shard: Shard, _ sweep: SweepRun) throws {
+        let units = shard.units(of: sweep.inputs.count)
+        let progress = Progress()
+        progress.line("shard \(shard): inputs \(units.lowerBound)..<\(units.upperBound) of \(sweep.inputs.count)")
+        var points = [[PointRecord]](repeating: [], count: units.count)
+        let total = units.count * sweep.ratios.count
+        let finished = try progress.phase("sweep: \(units.count) inputs x \(sweep.ratios.count) ratios", total: total) { report in
+            try sweep.points(of: units, isCancelled: { Interrupt.shared.isRequested }, progress: report) { points[$0.input - units.lowerBound].append($0) }
+        }
+        guard finished else { throw ExitCode(130) }
+        let file = ShardFile<SweepSettings, [PointRecord]>(
+            header: .init(command: "sweep", settings: SweepSettings(arguments: ShardOptions.unshardedArguments()),
+                          modelSHA256: try modelSHA256(), shard: shard, units: sweep.inputs.count),
+            lines: zip(units, points).map { .init(unit: $0, result: $1) })
+        let url = try reporting("writing the shard") { try file.write(into: URL(fileURLWithPath: sharding.shardDir)) }
+        progress.line("wrote \(url.path)")
+    }
+
+    func modelSHA256() throws -> String {
+        try reporting(input.model) { SHA256.hex(try Data(contentsOf: URL(fileURLWithPath: input.model))) }
+    }
+}
+
+/// A sweep's settings in a shard file: its command line without the shard options, parsed
+/// again by `vaedyn merge` (relative paths are taken from where merge runs).
+struct SweepSettings: Codable, Equatable {
+    var arguments: [String]
 }
