@@ -64,6 +64,7 @@ struct ImputeCommand: ParsableCommand {
             Log.logger.info("[vaedyn] wrote \(out) from \(records.count) lines of \(results)")
             return
         }
+        try Shard.refuseArrayJob("impute")
         let inputs = try InputOptions.parse(["--model", model, "--data", data])
         let dynamicsModel = try inputs.loadModel()
         let kernelList = try kernelList(), fractionList = try fractionList(), stage = try stageKernelValue()

@@ -50,6 +50,7 @@ struct StudyCommand: ParsableCommand {
     func run() throws {
         if report { return try writeReport() }
         if let export { return try exportChosen(to: export) }
+        try Shard.refuseArrayJob("study")
         try runStudy()
     }
 

@@ -20,6 +20,9 @@ from live_server import ROOT, LiveServer, Runner  # noqa: E402
 
 BINARY, MODEL = sys.argv[1], sys.argv[2]
 DATA = os.path.join(ROOT, "data", "mnist")
+# The import computes concepts from the training set: on a fresh clone, fetch it first
+# (the project's own script, hash-checked; nothing to do when the files are there).
+subprocess.run([os.path.join(ROOT, "scripts", "fetch-mnist")], cwd=ROOT, check=True, timeout=1200)
 runner = Runner()
 test = runner.test
 work = tempfile.mkdtemp(prefix="vaedyn-import-")
