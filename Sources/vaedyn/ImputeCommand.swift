@@ -61,7 +61,7 @@ struct ImputeCommand: ParsableCommand {
             let records = try reporting(results) { try ResultsFile.read(ImputationRecord.self, results) }
             let text = try ImputationReport(records: records, results: results).markdown()
             try reporting(out) { try text.write(toFile: out, atomically: true, encoding: .utf8) }
-            Log.logger.info("[vaedyn] wrote \(out) from \(records.count) lines of \(results)")
+            Log.logger.info("wrote \(out) from \(records.count) lines of \(results)")
             return
         }
         try Shard.refuseArrayJob("impute")
@@ -96,7 +96,7 @@ struct ImputeCommand: ParsableCommand {
             let record = try stages(model: dynamicsModel, inputs: inputs, kernel: stage, fractions: fractionList, progress: progress, interrupt: interrupt)
             try reporting("appending to \(results)") { try ResultsFile.append(record, to: results) }
         }
-        progress.line("[vaedyn] \(results) is complete; vaedyn impute --report --results \(results) writes its report")
+        progress.line("\(results) is complete; vaedyn impute --report --results \(results) writes its report")
     }
 
     func stageKernelValue() throws -> DynamicsParameters.Kernel {
