@@ -39,6 +39,7 @@ test: setup
 	python3 Tests/TLS/test_tls.py $(BIN)/vaedyn $(MODEL)
 	scripts/test-commands $(BIN)/vaedyn $(MODEL)
 	scripts/test-slurm $(BIN)/vaedyn $(MODEL)
+	scripts/test-slurm --smoke
 	scripts/validate-kubernetes
 	scripts/survive-load 10
 	scripts/survive-slow 8

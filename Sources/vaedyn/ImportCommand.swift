@@ -37,6 +37,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let bytes = try reporting(file) { try Data(contentsOf: URL(fileURLWithPath: file)) }
         let source = try reporting(file) { try SafetensorsReader(data: bytes) }
+        let sha256 = SHA256.hex(bytes)
         let (layout, mappingSHA256) = try resolvedLayout(source)
         guard let activation = activation ?? layout.activation ?? source.metadata["activation"].flatMap(Activation.init(rawValue:)) else {
             throw CLIError("\(file): the layout '\(layout.name)' and the file's metadata do not say the activation; give --activation tanh or relu")
@@ -63,7 +64,7 @@ struct ImportCommand: ParsableCommand {
         }
         description.imported = ImportRecord(
             command: (["vaedyn"] + CommandLine.arguments.dropFirst()).joined(separator: " "), file: URL(fileURLWithPath: file).lastPathComponent,
-            sha256: SHA256.hex(bytes), layout: layout.name, mappingSHA256: mappingSHA256, orientation: layout.orientation,
+            sha256: sha256, layout: layout.name, mappingSHA256: mappingSHA256, orientation: layout.orientation,
             tensors: Dictionary(uniqueKeysWithValues: layout.tensors.map { ($0.key.rawValue, $0.value) }))
         var bundle = ModelBundle(description: description, parameters: parameters)
         ConceptBuilder(network: Network(parameters: parameters, frozen: true)).complete(&bundle, train: train, test: test)
@@ -75,7 +76,7 @@ struct ImportCommand: ParsableCommand {
         if let tree { try TreeChoice(parsing: tree).apply(to: &bundle) }
         bundle.description.metrics = TestSetMeasurement.measure(bundle, test: test, samples: samples, progress: progress)
         try reporting("writing \(out)") { try bundle.write(to: URL(fileURLWithPath: out)) }
-        print("wrote \(out): \(a), \(bundle.description.concepts.count) concepts, from \(file) (SHA-256 \(SHA256.hex(bytes).prefix(12))...)")
+        print("wrote \(out): \(a), \(bundle.description.concepts.count) concepts, from \(file) (SHA-256 \(sha256.prefix(12))...)")
     }
 
     /// The layout asked for, or the built-in one whose ten names the file holds.

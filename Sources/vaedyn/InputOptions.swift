@@ -24,8 +24,13 @@ struct InputOptions: ParsableArguments {
     var hasInput: Bool { digit != nil || image != nil || testIndex != nil }
 
     func loadModel() throws -> DynamicsModel {
-        let bundle = try reporting(model) { try ModelBundle(contentsOf: URL(fileURLWithPath: model)) }
-        return try reporting(model) { try DynamicsModel(bundle: bundle) }
+        try loadModelFile().model
+    }
+
+    /// The model and the SHA-256 of its file, from one read.
+    func loadModelFile() throws -> (model: DynamicsModel, sha256: String) {
+        let file = try ModelFile(model)
+        return (try reporting(model) { try DynamicsModel(bundle: file.bundle) }, file.sha256)
     }
 
     func testSet() throws -> ImageSet {

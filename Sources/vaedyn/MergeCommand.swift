@@ -26,10 +26,7 @@ struct MergeCommand: ParsableCommand {
         case "reproduce":
             let (header, results) = try ShardFile<ReproductionSettings, InputReproduction>.merge(urls)
             let reproduction = try Reproduction(header.settings)
-            guard reproduction.modelSHA256 == header.modelSHA256 else {
-                throw CLIError("\(header.settings.model) is not the model file the shards ran on (SHA-256 \(reproduction.modelSHA256.prefix(12))..., "
-                               + "the shards' \(header.modelSHA256.prefix(12))...)")
-            }
+            try ModelFile.require(header.settings.model, sha256: reproduction.modelSHA256, ranOn: header.modelSHA256)
             let out = out ?? reproduction.defaultReport
             let report = try reproduction.report(results)
             try reporting("writing \(out)") { try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: out)) }
@@ -37,10 +34,8 @@ struct MergeCommand: ParsableCommand {
         case "sweep":
             let (header, results) = try ShardFile<SweepSettings, [PointRecord]>.merge(urls)
             let command = try reporting("the shards' sweep options") { try SweepCommand.parse(header.settings.arguments) }
-            guard try command.modelSHA256() == header.modelSHA256 else {
-                throw CLIError("\(command.input.model) is not the model file the shards ran on (its SHA-256 differs from the shards')")
-            }
-            let (_, sweep, format) = try command.prepared()
+            let (sweep, format, modelSHA256) = try command.prepared()
+            try ModelFile.require(command.input.model, sha256: modelSHA256, ranOn: header.modelSHA256)
             guard results.count == sweep.inputs.count else { throw CLIError("\(results.count) inputs' points for a sweep of \(sweep.inputs.count)") }
             let points = results.flatMap { $0 }
             let handle: FileHandle

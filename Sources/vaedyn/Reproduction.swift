@@ -39,11 +39,11 @@ struct Reproduction {
 
     init(_ settings: ReproductionSettings) throws {
         self.settings = settings
-        let data = try reporting(settings.model) { try Data(contentsOf: URL(fileURLWithPath: settings.model)) }
-        var bundle = try reporting(settings.model) { try ModelBundle(data: data) }
+        let file = try ModelFile(settings.model)
+        var bundle = file.bundle
         if let tree = settings.tree { try TreeChoice(parsing: tree).apply(to: &bundle) }
         self.bundle = bundle
-        modelSHA256 = SHA256.hex(data)
+        modelSHA256 = file.sha256
         model = try reporting(settings.model) { try DynamicsModel(bundle: bundle) }
         let classes = Array(0..<bundle.description.classNames.count)
         let model = model

@@ -22,13 +22,13 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "ndjson or csv (point rows only).") var format = "ndjson"
     @OptionGroup var sharding: ShardOptions
 
-    /// The model, the sweep and the output format the options describe.
-    func prepared() throws -> (DynamicsModel, SweepRun, RecordWriter.Format) {
+    /// The sweep, its output format and the SHA-256 of the model file the options describe.
+    func prepared() throws -> (sweep: SweepRun, format: RecordWriter.Format, modelSHA256: String) {
         guard let format = RecordWriter.Format(rawValue: format) else { throw ValidationError("--format must be ndjson or csv") }
         guard let kind = NoiseModel.Kind(rawValue: noiseKind) else {
             throw ValidationError("--noise-kind must be one of \(NoiseModel.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let model = try input.loadModel()
+        let (model, modelSHA256) = try input.loadModelFile()
         var parameters = try chain.parameters()
         parameters.noise = try NoiseModel(kind: kind, ratio: 0)
         let ratios = try reporting("--noise-grid") { try NoiseGrid.parse(noiseGrid) }
@@ -46,13 +46,13 @@ struct SweepCommand: ParsableCommand {
             inputs = [try input.input(for: model)]
         }
         let sweep = try reporting("sweep") { try SweepRun(model: model, inputs: inputs, ratios: ratios, parameters: parameters) }
-        return (model, sweep, format)
+        return (sweep, format, modelSHA256)
     }
 
     func run() throws {
-        let (model, sweep, format) = try prepared()
+        let (sweep, format, modelSHA256) = try prepared()
         if let shard = try sharding.selected() {
-            try runShard(shard, sweep)
+            try runShard(shard, sweep, modelSHA256: modelSHA256)
             return
         }
         let inputs = sweep.inputs, ratios = sweep.ratios
@@ -73,7 +73,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     /// This shard's inputs' points, one line per input, into its shard file.
-    private func runShard(_ shard: Shard, _ sweep: SweepRun) throws {
+    private func runShard(_ shard: Shard, _ sweep: SweepRun, modelSHA256: String) throws {
         let units = shard.units(of: sweep.inputs.count)
         let progress = Progress()
         progress.line("shard \(shard): inputs \(units.lowerBound)..<\(units.upperBound) of \(sweep.inputs.count)")
@@ -85,14 +85,10 @@ struct SweepCommand: ParsableCommand {
         guard finished else { throw ExitCode(130) }
         let file = ShardFile<SweepSettings, [PointRecord]>(
             header: .init(command: "sweep", settings: SweepSettings(arguments: ShardOptions.unshardedArguments()),
-                          modelSHA256: try modelSHA256(), shard: shard, units: sweep.inputs.count),
+                          modelSHA256: modelSHA256, shard: shard, units: sweep.inputs.count),
             lines: zip(units, points).map { .init(unit: $0, result: $1) })
         let url = try reporting("writing the shard") { try file.write(into: URL(fileURLWithPath: sharding.shardDir)) }
         progress.line("wrote \(url.path)")
-    }
-
-    func modelSHA256() throws -> String {
-        try reporting(input.model) { SHA256.hex(try Data(contentsOf: URL(fileURLWithPath: input.model))) }
     }
 }
 

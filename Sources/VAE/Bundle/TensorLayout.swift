@@ -12,8 +12,6 @@ public struct TensorLayout: Equatable, Sendable {
         case encoderLogVarianceWeight = "encoder.logvar.weight", encoderLogVarianceBias = "encoder.logvar.bias"
         case decoderHiddenWeight = "decoder.hidden.weight", decoderHiddenBias = "decoder.hidden.bias"
         case decoderOutputWeight = "decoder.output.weight", decoderOutputBias = "decoder.output.bias"
-
-        public var isWeight: Bool { rawValue.hasSuffix(".weight") }
     }
 
     public enum Orientation: String, Codable, Sendable {
