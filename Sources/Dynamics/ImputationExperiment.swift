@@ -40,19 +40,35 @@ public struct ImputationExperiment: Sendable {
 
     /// The scores over `images` at every t; `progress` gets the images done.
     public func run(images: [[UInt8]], isCancelled: () -> Bool = { false }, progress: (Int) -> Void = { _ in }) throws -> [ImputationScore] {
-        var tally = [ImputationTally](repeating: ImputationTally(), count: steps + 1)
-        var done = 0
-        while done < images.count {
+        var batches: [[ImputationTally]] = []
+        for b in 0..<batchCount(images: images.count) {
             guard !isCancelled() else { throw DynamicsError("cancelled") }
-            let batch = Array(images[done..<min(done + batchImages, images.count)])
-            try runBatch(batch, first: done, into: &tally)
-            done += batch.count
-            progress(done)
+            let range = batchRange(b, images: images.count)
+            batches.append(try tallies(ofBatch: Array(images[range]), first: range.lowerBound))
+            progress(range.upperBound)
         }
-        return tally.enumerated().map { $0.element.score(t: $0.offset, images: images.count) }
+        return Self.scores(batches, images: images.count)
     }
 
-    private func runBatch(_ images: [[UInt8]], first: Int, into tally: inout [ImputationTally]) throws {
+    /// The batches `count` images go through the chains in: the unit a shard of
+    /// `vaedyn impute` runs, each batch's tallies independent of the others'.
+    public func batchCount(images count: Int) -> Int { (count + batchImages - 1) / batchImages }
+
+    public func batchRange(_ batch: Int, images count: Int) -> Range<Int> {
+        (batch * batchImages)..<min((batch + 1) * batchImages, count)
+    }
+
+    /// The scores at every t from the tallies of every batch, added in batch order: the same
+    /// bits whether the batches ran in one process or in several.
+    public static func scores(_ batches: [[ImputationTally]], images: Int) -> [ImputationScore] {
+        guard var total = batches.first else { return [] }
+        for batch in batches.dropFirst() { total = zip(total, batch).map { $0.adding($1) } }
+        return total.enumerated().map { $0.element.score(t: $0.offset, images: images) }
+    }
+
+    /// The tallies at t = 0...steps of the batch `images`, the first of them image `first` of the set.
+    public func tallies(ofBatch images: [[UInt8]], first: Int) throws -> [ImputationTally] {
+        var tally = [ImputationTally](repeating: ImputationTally(), count: steps + 1)
         var p = DynamicsParameters()
         p.kernel = kernel
         p.mask = mask.form
@@ -88,9 +104,10 @@ public struct ImputationExperiment: Sendable {
                 tally[t].add(truth: hidden.map { image[$0] >= 128 }, marginal: marginal[(g * hidden.count)..<((g + 1) * hidden.count)])
             }
             if t > 0, let rate = imputing.acceptance(chains, rows: 0..<chains.chains) {
-                tally[t].acceptance = (tally[t].acceptance ?? 0) + Double(rate) * Double(images.count)
+                tally[t].acceptance = Double(rate) * Double(images.count)
             }
         }
+        return tally
     }
 }
 
@@ -107,11 +124,26 @@ public struct ImputationScore: Codable, Sendable, Equatable {
     public var acceptance: Double?
 }
 
-struct ImputationTally {
+/// What one step t of some images adds up to: the confusion counts of the hidden pixels,
+/// the sum of the truth's log-likelihood, and of the acceptance rate times the images.
+public struct ImputationTally: Codable, Sendable, Equatable {
     var truePositive = 0, falsePositive = 0, falseNegative = 0, trueNegative = 0
     var logLikelihood = 0.0
     /// The sum over images of their chains' acceptance rate; nil for a kernel without proposals.
     var acceptance: Double?
+
+    init() {}
+
+    func adding(_ other: ImputationTally) -> ImputationTally {
+        var sum = self
+        sum.truePositive += other.truePositive
+        sum.falsePositive += other.falsePositive
+        sum.falseNegative += other.falseNegative
+        sum.trueNegative += other.trueNegative
+        sum.logLikelihood += other.logLikelihood
+        if let a = other.acceptance { sum.acceptance = (sum.acceptance ?? 0) + a }
+        return sum
+    }
 
     mutating func add(truth: [Bool], marginal: ArraySlice<Double>) {
         for (bit, m) in zip(truth, marginal) {

@@ -13,7 +13,8 @@ struct ImputeCommand: ParsableCommand {
             inputs of Fig 3 (--per-class test images of each class) run with random masks hiding each fraction of \
             --fractions, and a line gives the stage each reaches. Resumable: rerun the same command and it skips the \
             lines already there. --report writes docs/imputation.md from --results alone; scripts/plot-imputation draws \
-            its figures.
+            its figures. Sharded (--shard I/N, or inside an array job; docs/scaling.md), it runs its part of the batches of \
+            images and stage inputs and writes SHARD-DIR/impute-shard-I-of-N.jsonl; `vaedyn merge` writes the results file.
             """)
 
     @Option(help: "Model file (.vaem).") var model = "models/mnist-default.vaem"
@@ -32,6 +33,7 @@ struct ImputeCommand: ParsableCommand {
     @Option(help: "Results file (JSON Lines).") var results = "docs/imputation/results.jsonl"
     @Flag(help: "Write the report (--out) from --results instead of running.") var report = false
     @Option(help: "The report's Markdown file.") var out = "docs/imputation.md"
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         guard images > 0, trials > 0, steps > 0, perClass > 0, stageTrials > 0, stageSteps > 0 else {
@@ -56,6 +58,25 @@ struct ImputeCommand: ParsableCommand {
         try reporting("--fractions") { try NoiseGrid.parse(fractions).filter { $0 > 0 } }
     }
 
+    /// The run these options describe, whole: every curve's experiment, the images and the stage inputs.
+    func plan() throws -> (plan: ImputationPlan, modelSHA256: String) {
+        let inputs = try InputOptions.parse(["--model", model, "--data", data])
+        let (dynamicsModel, sha256) = try inputs.loadModelFile()
+        let kernelList = try kernelList(), fractionList = try fractionList(), stage = try stageKernelValue()
+        let masks = try self.masks.split(separator: ",").map { text in
+            try reporting("--masks") { try ImputationMask(.named(String(text)), pixels: dynamicsModel.architecture.inputSize) }
+        }
+        let curves = try masks.flatMap { mask in
+            try kernelList.map { try ImputationExperiment(model: dynamicsModel, mask: mask, kernel: $0, trials: trials, steps: steps, seed: seed) }
+        }
+        let test = try inputs.testSet()
+        let pictures = (0..<min(images, test.count)).map { Array(test.pixels[($0 * 784)..<(($0 + 1) * 784)]) }
+        let population = try inputs.population(for: dynamicsModel, labels: Array(dynamicsModel.bundle.description.classNames.indices), count: perClass)
+        let plan = try ImputationPlan(model: dynamicsModel, settings: settings, curves: curves, pictures: pictures, population: population,
+                                      fractions: fractionList, stageKernel: stage)
+        return (plan, sha256)
+    }
+
     func run() throws {
         if report {
             let records = try reporting(results) { try ResultsFile.read(ImputationRecord.self, results) }
@@ -64,74 +85,70 @@ struct ImputeCommand: ParsableCommand {
             Log.logger.info("wrote \(out) from \(records.count) lines of \(results)")
             return
         }
-        try Shard.refuseArrayJob("impute")
-        let inputs = try InputOptions.parse(["--model", model, "--data", data])
-        let dynamicsModel = try inputs.loadModel()
-        let kernelList = try kernelList(), fractionList = try fractionList(), stage = try stageKernelValue()
-        let masks = try self.masks.split(separator: ",").map { text in
-            try reporting("--masks") { try ImputationMask(.named(String(text)), pixels: dynamicsModel.architecture.inputSize) }
-        }
+        let (plan, modelSHA256) = try plan()
+        if let shard = try sharding.selected() { return try runShard(shard, plan, modelSHA256: modelSHA256) }
         let done = try reporting(results) { try ResultsFile.read(ImputationRecord.self, results) }
-        if let other = done.first(where: { $0.settings != settings || $0.model != dynamicsModel.id }) {
+        if let other = done.first(where: { $0.settings != settings || $0.model != plan.model.id }) {
             throw CLIError("\(results) holds lines of model '\(other.model)' with other settings; give another --results")
         }
-        let test = try inputs.testSet()
         let interrupt = Interrupt.shared
         let progress = Progress()
-        let pictures = (0..<min(images, test.count)).map { Array(test.pixels[($0 * 784)..<(($0 + 1) * 784)]) }
-        for mask in masks {
-            for kernel in kernelList where !done.contains(where: { $0.kind == .curve && $0.mask == mask.description && $0.kernel == kernel.rawValue }) {
-                let t0 = Date()
-                let experiment = try ImputationExperiment(model: dynamicsModel, mask: mask, kernel: kernel, trials: trials, steps: steps, seed: seed)
-                let scores = try progress.phase("\(mask), \(kernel.rawValue): \(pictures.count) images x \(trials) chains x \(steps) steps",
-                                                total: pictures.count) { report in
-                    try experiment.run(images: pictures, isCancelled: { interrupt.isRequested }, progress: report)
+        for (c, curve) in plan.curves.enumerated()
+        where !done.contains(where: { $0.kind == .curve && $0.mask == curve.mask.description && $0.kernel == curve.kernel.rawValue }) {
+            let t0 = Date()
+            let units = plan.units(ofCurve: c)
+            let batches = try progress.phase("\(curve.mask), \(curve.kernel.rawValue): \(plan.pictures.count) images x \(trials) chains x \(steps) steps",
+                                             total: plan.pictures.count) { report in
+                try units.map { u in
+                    let result = try plan.run(plan.units[u], isCancelled: { interrupt.isRequested })
+                    if case let .curve(_, batch) = plan.units[u] { report(curve.batchRange(batch, images: plan.pictures.count).upperBound) }
+                    return result
                 }
-                let record = ImputationRecord(kind: .curve, model: dynamicsModel.id, kernel: kernel.rawValue, settings: settings,
-                                              seconds: Date().timeIntervalSince(t0), mask: mask.description, hiddenPixels: mask.hiddenCount, scores: scores)
-                try reporting("appending to \(results)") { try ResultsFile.append(record, to: results) }
             }
+            let record = plan.curveRecord(c, batches, seconds: Date().timeIntervalSince(t0))
+            try reporting("appending to \(results)") { try ResultsFile.append(record, to: results) }
         }
         if !done.contains(where: { $0.kind == .stages }) {
-            let record = try stages(model: dynamicsModel, inputs: inputs, kernel: stage, fractions: fractionList, progress: progress, interrupt: interrupt)
+            let t0 = Date()
+            let units = plan.stageUnits
+            let stages = try progress.phase("stages: \(plan.population.count) inputs x \(plan.fractions.count) fractions", total: units.count) { report in
+                try units.enumerated().map { k, u in
+                    defer { report(k + 1) }
+                    return try plan.run(plan.units[u], isCancelled: { interrupt.isRequested })
+                }
+            }
+            let record = plan.stageRecord(stages, seconds: Date().timeIntervalSince(t0))
             try reporting("appending to \(results)") { try ResultsFile.append(record, to: results) }
         }
         progress.line("\(results) is complete; vaedyn impute --report --results \(results) writes its report")
     }
 
+    /// This shard's units (cut by their chain-steps), one line each, into its shard file; their seconds beside it.
+    private func runShard(_ shard: Shard, _ plan: ImputationPlan, modelSHA256: String) throws {
+        let range = shard.units(weights: plan.weights)
+        let progress = Progress()
+        let curveUnits = range.filter { if case .curve = plan.units[$0] { return true } else { return false } }.count
+        var seconds: [Double] = []
+        let results = try progress.phase("shard \(shard): units \(range.lowerBound)..<\(range.upperBound) of \(plan.units.count) "
+                                         + "(\(curveUnits) batches of curves, \(range.count - curveUnits) stage inputs)", total: range.count) { report in
+            try range.map { u in
+                let t0 = Date()
+                let result = try plan.run(plan.units[u], isCancelled: { Interrupt.shared.isRequested })
+                seconds.append(Date().timeIntervalSince(t0))
+                report(u - range.lowerBound + 1)
+                return result
+            }
+        }
+        let file = ShardFile<CommandArguments, ImputationPlan.Result>(
+            header: .init(command: "impute", settings: CommandArguments(), inputSHA256: modelSHA256, shard: shard, units: plan.units.count),
+            lines: zip(range, results).map { .init(unit: $0, result: $1) })
+        let url = try reporting("writing the shard") { try file.write(into: URL(fileURLWithPath: sharding.shardDir)) }
+        try reporting("writing the shard's seconds") { try ShardTimings<Double>.write(seconds, beside: url) }
+        progress.line("wrote \(url.path)")
+    }
+
     func stageKernelValue() throws -> DynamicsParameters.Kernel {
         guard let k = DynamicsParameters.Kernel(rawValue: stageKernel), k != .gibbs else { throw ValidationError("--stage-kernel is clamped or mwg") }
         return k
-    }
-
-    /// The Fig 3 analogue: each input's stage (its minimum distances over the run) under a
-    /// random mask hiding each fraction, no noise.
-    func stages(model: DynamicsModel, inputs: InputOptions, kernel: DynamicsParameters.Kernel, fractions: [Float], progress: Progress,
-                interrupt: Interrupt) throws -> ImputationRecord {
-        let t0 = Date()
-        let population = try inputs.population(for: model, labels: Array(model.bundle.description.classNames.indices), count: perClass)
-        var p = DynamicsParameters()
-        p.kernel = kernel
-        p.trials = stageTrials
-        p.steps = stageSteps
-        p.seed = seed
-        p.noise = try NoiseModel(kind: .replace, ratio: 0)
-        var stages = [[Int?]](repeating: [], count: population.count)
-        try progress.phase("stages: \(population.count) inputs x \(fractions.count) fractions", total: population.count * fractions.count) { report in
-            for (k, fraction) in fractions.enumerated() {
-                p.mask = .named("random:\(fraction):\(seed)")
-                for (i, input) in population.enumerated() {
-                    guard !interrupt.isRequested else { throw ExitCode(130) }
-                    var stage: Int?
-                    let last = try DynamicsRun(model: model, input: input, parameters: p).run { _ in }
-                    if case .summary(let s) = last { stage = s.stage } else { throw CLIError("the stage run of input \(i) failed: \(last)") }
-                    stages[i].append(stage)
-                    report(k * population.count + i + 1)
-                }
-            }
-        }
-        let sweep = PopulationSweep(ratios: fractions, levels: model.levels, stages: stages)
-        return ImputationRecord(kind: .stages, model: model.id, kernel: kernel.rawValue, settings: settings, seconds: Date().timeIntervalSince(t0),
-                                fractions: fractions, levels: sweep.levels, stageCounts: sweep.stageCounts, stages: stages)
     }
 }

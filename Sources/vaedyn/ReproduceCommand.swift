@@ -39,7 +39,7 @@ struct ReproduceCommand: ParsableCommand {
             progress.line("shard \(shard): inputs \(units.lowerBound)..<\(units.upperBound) of \(reproduction.inputs.count)")
             let results = try reproduction.run(units, progress: progress)
             let file = ShardFile<ReproductionSettings, InputReproduction>(
-                header: .init(command: "reproduce", settings: settings, modelSHA256: reproduction.modelSHA256, shard: shard, units: reproduction.inputs.count),
+                header: .init(command: "reproduce", settings: settings, inputSHA256: reproduction.modelSHA256, shard: shard, units: reproduction.inputs.count),
                 lines: zip(units, results).map { .init(unit: $0, result: $1) })
             let url = try reporting("writing the shard") { try file.write(into: URL(fileURLWithPath: sharding.shardDir)) }
             progress.line(String(format: "wrote %@ in %.0f s", url.path, Date().timeIntervalSince(started)))

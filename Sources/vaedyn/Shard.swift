@@ -52,21 +52,25 @@ struct Shard: Codable, Equatable, CustomStringConvertible {
         return nil
     }
 
-    static let indexVariables = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX", "BATCH_TASK_INDEX"]
-
-    /// For the population commands that cannot be sharded yet: inside an array job of more
-    /// than one task, every task would run the whole command and append to one results file.
-    static func refuseArrayJob(_ command: String, _ env: [String: String] = ProcessInfo.processInfo.environment) throws {
-        guard let variable = indexVariables.first(where: { env[$0] != nil }) else { return }
-        if let shard = try? fromEnvironment(env), shard.count == 1 { return }
-        throw CLIError("vaedyn \(command) cannot be sharded yet, and \(variable) says this is a task of an array job: every task would run "
-                       + "all of it and append to the same results file. Run it as one task (docs/scaling.md)")
-    }
-
     /// This shard's units of `total`: contiguous, sizes differing by at most one, the same
     /// cut on every machine.
     func units(of total: Int) -> Range<Int> {
         (index * total / count)..<((index + 1) * total / count)
+    }
+
+    /// This shard's units when they cost `weights` (any unit of work, e.g. chain-steps):
+    /// contiguous, cut where the running cost crosses i/N of the whole, so the shards' costs
+    /// differ by at most one unit's. Integer arithmetic: the same cut on every machine.
+    func units(weights: [Int]) -> Range<Int> {
+        precondition(weights.allSatisfy { $0 >= 0 })
+        var before = [0]
+        for w in weights { before.append(before.last! + w) }
+        let total = before.last!
+        func boundary(_ i: Int) -> Int {
+            guard i < count else { return weights.count }
+            return before.firstIndex { $0 * count >= i * total }!
+        }
+        return boundary(index)..<boundary(index + 1)
     }
 
     func fileName(_ command: String) -> String { "\(command)-shard-\(index)-of-\(count).jsonl" }

@@ -2,15 +2,17 @@ import Foundation
 import VAE
 
 /// The results file of one shard: a header line that names the run (command, settings,
-/// model SHA-256, shard, units in all), then one line per unit of work in order. Nothing in
-/// it depends on time or machine, so a rerun of a shard (Kubernetes reruns a failed pod with
-/// the same index) writes the same bytes.
+/// SHA-256 of its input, shard, units in all), then one line per unit of work in order.
+/// Nothing in it depends on time or machine, so a rerun of a shard (Kubernetes reruns a
+/// failed pod with the same index) writes the same bytes; the seconds the units took go to
+/// a file beside it (`ShardTimings`).
 struct ShardFile<Settings: Codable & Equatable, Result: Codable> {
     struct Header: Codable, Equatable {
         var kind = ShardFileKind.kind
         var command: String
         var settings: Settings
-        var modelSHA256: String
+        /// Of the model file the run read, or for a study of its data files' SHA-256s.
+        var inputSHA256: String
         var shard: Shard
         /// Units of the whole run; this shard holds `shard.units(of: units)`.
         var units: Int
@@ -58,37 +60,69 @@ struct ShardFile<Settings: Codable & Equatable, Result: Codable> {
         }
     }
 
-    /// The shards of one run, checked to belong together (same command, settings, model and
-    /// N; every index once), each holding exactly its units: the results of all units in order.
-    static func merge(_ urls: [URL]) throws -> (Header, [Result]) {
+    /// The shards of one run, checked to belong together (same command, settings, input and
+    /// N; every index once) and to hold every unit once, in order: the results of all units,
+    /// and the files in shard order. The cut itself is the command's (even or weighted), so
+    /// what is checked is that the shards' units follow on from each other and end at the last.
+    static func merge(_ urls: [URL]) throws -> (header: Header, results: [Result], ordered: [URL]) {
         let files = try urls.map { try Self(contentsOf: $0) }
         guard let first = files.first else { throw CLIError("no shard files given") }
         var seen: [Int: String] = [:]
         for (url, file) in zip(urls, files) {
             let name = url.lastPathComponent
             var other = file.header
-            other.shard = first.header.shard
+            other.shard.index = first.header.shard.index
             guard other == first.header else {
                 throw CLIError("\(name) is from another run than \(urls[0].lastPathComponent): "
-                               + "its command, settings, model or number of shards differ (shard \(file.header.shard))")
+                               + "its command, settings, input or number of shards differ (shard \(file.header.shard))")
             }
             if let earlier = seen[file.header.shard.index] {
                 throw CLIError("shard \(file.header.shard) is given twice: \(earlier) and \(name)")
             }
             seen[file.header.shard.index] = name
-            let expected = Array(file.header.shard.units(of: file.header.units))
-            guard file.lines.map(\.unit) == expected else {
-                throw CLIError("\(name) holds units \(file.lines.map(\.unit)) where shard \(file.header.shard) of \(file.header.units) holds "
-                               + "\(expected.first.map { "\($0)..<\(expected.last! + 1)" } ?? "none") (a shard stopped early?)")
-            }
         }
         let n = first.header.shard.count
         let missing = (0..<n).filter { seen[$0] == nil }
         guard missing.isEmpty else {
             throw CLIError("shard\(missing.count > 1 ? "s" : "") \(missing.map { "\($0)/\(n)" }.joined(separator: ", ")) of the run \(missing.count > 1 ? "are" : "is") missing")
         }
-        let ordered = files.sorted { $0.header.shard.index < $1.header.shard.index }
-        return (first.header, ordered.flatMap { $0.lines.map(\.result) })
+        let ordered = zip(urls, files).sorted { $0.1.header.shard.index < $1.1.header.shard.index }
+        var next = 0
+        for (url, file) in ordered {
+            let units = file.lines.map(\.unit)
+            guard units == Array(next..<(next + units.count)), file.header.shard.index < n - 1 || next + units.count == first.header.units else {
+                throw CLIError("\(url.lastPathComponent) holds units \(units.first.map { "\($0)..<\(units.last! + 1)" } ?? "none") where the shards "
+                               + "before it end at unit \(next) of \(first.header.units) (a shard of another cut, or one that stopped early?)")
+            }
+            next += units.count
+        }
+        return (first.header, ordered.flatMap { $0.1.lines.map(\.result) }, ordered.map(\.0))
+    }
+}
+
+/// The seconds each unit of a shard took, in DIRECTORY/COMMAND-shard-I-of-N.seconds.json
+/// beside its shard file: kept apart so that the shard file's bytes do not depend on time.
+/// `Timing` is what a unit reports (seconds, or several kinds of them).
+enum ShardTimings<Timing: Codable> {
+    static func url(beside shardFile: URL) -> URL {
+        shardFile.deletingPathExtension().appendingPathExtension("seconds.json")
+    }
+
+    static func write(_ timings: [Timing], beside shardFile: URL) throws {
+        try JSONEncoder().encode(timings).write(to: url(beside: shardFile), options: .atomic)
+    }
+
+    /// The timings of the units of `ordered` shard files, in order; nil when a file's
+    /// timings are missing or do not match its units (the results are complete without them).
+    static func read(beside ordered: [URL], units: Int) -> [Timing]? {
+        var all: [Timing] = []
+        for shardFile in ordered {
+            guard let data = try? Data(contentsOf: url(beside: shardFile)), let timings = try? JSONDecoder().decode([Timing].self, from: data) else {
+                return nil
+            }
+            all += timings
+        }
+        return all.count == units ? all : nil
     }
 }
 

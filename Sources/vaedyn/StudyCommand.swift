@@ -11,7 +11,10 @@ struct StudyCommand: ParsableCommand {
             checkpoint epoch; one JSON line per checkpoint is appended to --results. Resumable: rerun the same command after \
             Ctrl-C or a kill and it skips the measured checkpoints and resumes each run from its last training checkpoint \
             in --work (git-ignored; never commit it). --report writes the Markdown report from --results alone; \
-            --export writes the model the report chooses.
+            --export writes the model the report chooses. Sharded (--shard I/N, or inside an array job; docs/scaling.md), \
+            it trains and measures its part of the runs, keeps its measured checkpoints in WORK/results-shard-I-of-N.jsonl \
+            (resumable the same way) and, when they are all measured, writes SHARD-DIR/study-shard-I-of-N.jsonl; \
+            `vaedyn merge` writes --results from the N files.
             """)
 
     @Option(help: "Folder with the MNIST IDX files.") var data = "data/mnist"
@@ -36,6 +39,7 @@ struct StudyCommand: ParsableCommand {
     @Flag(help: "Write the report (--out) from --results instead of running the study.") var report = false
     @Option(help: "The report's Markdown file.") var out = "docs/study.md"
     @Option(help: "Write the checkpoint the report chooses as this model file, instead of running the study.") var export: String?
+    @OptionGroup var sharding: ShardOptions
 
     static let hidden = 1024
 
@@ -50,8 +54,7 @@ struct StudyCommand: ParsableCommand {
     func run() throws {
         if report { return try writeReport() }
         if let export { return try exportChosen(to: export) }
-        try Shard.refuseArrayJob("study")
-        try runStudy()
+        try runStudy(shard: try sharding.selected())
     }
 
     var grid: StudyGrid {
@@ -71,9 +74,14 @@ struct StudyCommand: ParsableCommand {
                              sweepSteps: sweepSteps, noiseGrid: noiseGrid, dynamicsSeed: seed)
     }
 
-    func runStudy() throws {
+    /// The whole study, or with `shard` its part of the runs, cut evenly by count (the runs'
+    /// costs differ up to 3x with Z: one task per run balances them; docs/scaling.md).
+    func runStudy(shard: Shard?) throws {
         let interrupt = Interrupt.shared
         let grid = try grid
+        let work = URL(fileURLWithPath: self.work)
+        let results = shard.map { work.appendingPathComponent("results-shard-\($0.index)-of-\($0.count).jsonl").path } ?? self.results
+        let mine = shard.map { Array(grid.runs[$0.units(of: grid.runs.count)]) } ?? grid.runs
         let folder = URL(fileURLWithPath: data)
         var train = try reporting("training data") { try ImageSet(folder: folder, prefix: "train") }
         let test = try reporting("test data") { try ImageSet(folder: folder, prefix: "t10k") }
@@ -85,16 +93,19 @@ struct StudyCommand: ParsableCommand {
             throw CLIError("\(results) holds checkpoints measured with other settings (\(other.settings)); use another --results (and --work)")
         }
         let done = Set(measured.map(\.key))
-        let work = URL(fileURLWithPath: self.work)
         try checkWork(work, settings: settings)
-        let runs = grid.runs.map { StudyTraining(run: $0, work: work, settings: settings, train: train, test: test, hashes: hashes) }
+        let runs = mine.map { StudyTraining(run: $0, work: work, settings: settings, train: train, test: test, hashes: hashes) }
         let pending = runs.map { r in grid.checkpoints.filter { !done.contains(StudyKey(latent: r.run.latent, seed: r.run.seed, epoch: $0)) } }
         let total = pending.map(\.count).reduce(0, +)
         let progress = Progress()
-        progress.line("study: \(grid.runs.count) runs (\(grid.runs.map(\.description).joined(separator: "; "))), checkpoints at epochs "
+        progress.line("study\(shard.map { ", shard \($0) of \(grid.runs.count) runs" } ?? ""): \(mine.count) runs (\(mine.map(\.description).joined(separator: "; "))), checkpoints at epochs "
             + "\(grid.checkpoints.map(String.init).joined(separator: ", ")) of a \(settings.epochs)-epoch schedule, \(train.count) training images; "
             + "\(done.count) checkpoints measured already, \(total) to go")
-        guard total > 0 else { return progress.line("nothing to do: every checkpoint is in \(results)") }
+        guard total > 0 else {
+            progress.line("nothing to do: every checkpoint is in \(results)")
+            if let shard { try writeShard(shard, grid: grid, measured: measured, hashes: hashes) }
+            return
+        }
 
         let measurement = try StudyMeasurement(settings: settings, classNames: Dataset.mnist.classNames, train: train, test: test)
         let epochsToTrain = try zip(runs, pending).map { r, p in
@@ -102,8 +113,11 @@ struct StudyCommand: ParsableCommand {
         }.reduce(0, +)
         var left = (epochs: epochsToTrain, checkpoints: total), all = measured
         do {
-            var estimate = try StudyEstimate(measured: measured, work: work, measurement: measurement, latent: grid.runs.map(\.latent).max()!,
+            // Shards calibrate side by side in one work folder, each in its own.
+            let calibration = shard.map { work.appendingPathComponent("calibration-shard-\($0.index)-of-\($0.count)") } ?? work
+            var estimate = try StudyEstimate(measured: measured, work: calibration, measurement: measurement, latent: mine.map(\.latent).max()!,
                                              settings: settings, train: train, test: test, hashes: hashes, progress: progress)
+            if shard != nil { try? FileManager.default.removeItem(at: calibration) }
             progress.line("estimate: " + estimate.describe(epochs: epochsToTrain, checkpoints: total))
             for (training, epochs) in zip(runs, pending) {
                 var trainedTo = try training.startEpoch()
@@ -131,7 +145,24 @@ struct StudyCommand: ParsableCommand {
             progress.line("interrupted; rerun the same command to resume (the measured checkpoints are in \(results))")
             throw ExitCode(130)
         }
+        if let shard { return try writeShard(shard, grid: grid, measured: all, hashes: hashes) }
         progress.line("study complete: \(measured.count + total) checkpoints in \(results); write the report with: vaedyn study --report --results \(results)")
+    }
+
+    /// The shard file of a shard whose checkpoints are all measured: one line per run, its
+    /// records in checkpoint order without their seconds, which go beside it.
+    func writeShard(_ shard: Shard, grid: StudyGrid, measured: [StudyRecord], hashes: [String: String]) throws {
+        let units = shard.units(of: grid.runs.count)
+        let records = units.map { u in
+            grid.checkpoints.map { epoch in measured.first { $0.key == StudyKey(latent: grid.runs[u].latent, seed: grid.runs[u].seed, epoch: epoch) }! }
+        }
+        let data = Data(hashes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)\n" }.joined().utf8)
+        let file = ShardFile<StudyShardSettings, [StudyRecord]>(
+            header: .init(command: "study", settings: StudyShardSettings(), inputSHA256: SHA256.hex(data), shard: shard, units: grid.runs.count),
+            lines: zip(units, records).map { u, run in .init(unit: u, result: run.map(\.withoutSeconds)) })
+        let url = try reporting("writing the shard") { try file.write(into: URL(fileURLWithPath: sharding.shardDir)) }
+        try reporting("writing the shard's seconds") { try ShardTimings<[StudySeconds]>.write(records.map { $0.map(\.seconds) }, beside: url) }
+        Progress().line("shard \(shard) complete: wrote \(url.path); when every shard is, vaedyn merge writes \(self.results)")
     }
 
     /// Records in the work folder how its models are trained, or refuses a folder trained otherwise.
@@ -145,7 +176,8 @@ struct StudyCommand: ParsableCommand {
         }
         try reporting("writing \(url.path)") {
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-            try Data(settings.training.utf8).write(to: url)
+            // Atomic: the shards of a study may write it at once.
+            try Data(settings.training.utf8).write(to: url, options: .atomic)
         }
     }
 

@@ -51,6 +51,24 @@ struct StudyRecord: Codable, Equatable {
     var measuringSeconds: Double
 
     var key: StudyKey { StudyKey(latent: latent, seed: seed, epoch: epoch) }
+
+    var seconds: StudySeconds {
+        get { StudySeconds(training: trainingSeconds, measuring: measuringSeconds) }
+        set { (trainingSeconds, measuringSeconds) = (newValue.training, newValue.measuring) }
+    }
+
+    /// The record as a shard file holds it: its bytes the same on every rerun.
+    var withoutSeconds: StudyRecord {
+        var r = self
+        r.seconds = StudySeconds(training: 0, measuring: 0)
+        return r
+    }
+}
+
+/// The two times of a checkpoint: the run's training so far and this checkpoint's measuring.
+struct StudySeconds: Codable {
+    var training: Double
+    var measuring: Double
 }
 
 struct StudyKey: Hashable {
@@ -69,6 +87,15 @@ enum ResultsFile {
                 throw CLIError("\(path), line \(n + 1): \(error)")
             }
         }
+    }
+
+    /// A whole results file, as `vaedyn merge` writes it from shards: refused where a file
+    /// is already, which may hold hours of measuring.
+    static func create<Record: Encodable>(_ records: [Record], at path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw CLIError("\(path) exists; merge writes a whole results file: move it away or give --out")
+        }
+        for record in records { try append(record, to: path) }
     }
 
     /// Appends one line (after the complete ones) and flushes it to disk, so a killed

@@ -1,4 +1,5 @@
 import Foundation
+import VAE
 
 /// Everything a study's figures depend on besides the grid point: kept on every line of the
 /// results file, so that a file describes itself and a resumed study cannot mix settings.
@@ -62,4 +63,14 @@ struct StudyGrid: Equatable {
         guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0! > 0 }) else { throw CLIError("\(name) must be positive integers A,B,C, got '\(text)'") }
         return values.map { $0! }
     }
+}
+
+/// A study's settings in its shard files: the command line, and the threads its training
+/// ran on. Training cuts each batch's products into one block of rows per thread
+/// (`Network.shards`), and a block's size changes the last bits of its sums, so models
+/// trained on different thread counts differ in the 7th digit: the shards of one study must
+/// train on the same VAEDYN_THREADS, and merge refuses them otherwise.
+struct StudyShardSettings: Codable, Equatable {
+    var command = CommandArguments()
+    var trainingThreads = Parallel.threads
 }

@@ -83,17 +83,11 @@ struct SweepCommand: ParsableCommand {
             try sweep.points(of: units, isCancelled: { Interrupt.shared.isRequested }, progress: report) { points[$0.input - units.lowerBound].append($0) }
         }
         guard finished else { throw ExitCode(130) }
-        let file = ShardFile<SweepSettings, [PointRecord]>(
-            header: .init(command: "sweep", settings: SweepSettings(arguments: ShardOptions.unshardedArguments()),
-                          modelSHA256: modelSHA256, shard: shard, units: sweep.inputs.count),
+        let file = ShardFile<CommandArguments, [PointRecord]>(
+            header: .init(command: "sweep", settings: CommandArguments(),
+                          inputSHA256: modelSHA256, shard: shard, units: sweep.inputs.count),
             lines: zip(units, points).map { .init(unit: $0, result: $1) })
         let url = try reporting("writing the shard") { try file.write(into: URL(fileURLWithPath: sharding.shardDir)) }
         progress.line("wrote \(url.path)")
     }
-}
-
-/// A sweep's settings in a shard file: its command line without the shard options, parsed
-/// again by `vaedyn merge` (relative paths are taken from where merge runs).
-struct SweepSettings: Codable, Equatable {
-    var arguments: [String]
 }

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Dynamics
+import Foundation
+
+/// Everything one `vaedyn impute` runs, cut into units a shard can take: one unit per
+/// batch of images of each (mask, kernel) curve, then one per stage input (all its fractions).
+/// A single run goes through the same units, so a merged run adds the same numbers in the
+/// same order and writes the same records.
+struct ImputationPlan {
+    enum Unit: Equatable {
+        case curve(Int, batch: Int)
+        case stage(input: Int)
+    }
+
+    /// What a unit adds: a batch's tallies at every t, or an input's stage at every fraction.
+    struct Result: Codable {
+        var tallies: [ImputationTally]?
+        var stages: [Int?]?
+    }
+
+    let model: DynamicsModel
+    let settings: ImputationSettings
+    let curves: [ImputationExperiment]
+    let pictures: [[UInt8]]
+    let population: [DynamicsInput]
+    let fractions: [Float]
+    private let stageParameters: DynamicsParameters
+    let units: [Unit]
+
+    init(model: DynamicsModel, settings: ImputationSettings, curves: [ImputationExperiment], pictures: [[UInt8]], population: [DynamicsInput],
+         fractions: [Float], stageKernel: DynamicsParameters.Kernel) throws {
+        self.model = model
+        self.settings = settings
+        self.curves = curves
+        self.pictures = pictures
+        self.population = population
+        self.fractions = fractions
+        var p = DynamicsParameters()
+        p.kernel = stageKernel
+        p.trials = settings.stageTrials
+        p.steps = settings.stageSteps
+        p.seed = settings.seed
+        p.noise = try NoiseModel(kind: .replace, ratio: 0)
+        stageParameters = p
+        units = curves.indices.flatMap { c in (0..<curves[c].batchCount(images: pictures.count)).map { Unit.curve(c, batch: $0) } }
+            + population.indices.map { Unit.stage(input: $0) }
+    }
+
+    var stageKernel: DynamicsParameters.Kernel { stageParameters.kernel }
+
+    func units(ofCurve c: Int) -> [Int] { units.indices.filter { if case .curve(c, _) = units[$0] { return true } else { return false } } }
+    var stageUnits: [Int] { units.indices.filter { if case .stage = units[$0] { return true } else { return false } } }
+
+    /// Chain-steps of each unit, for a shard cut that gives the shards equal work.
+    var weights: [Int] {
+        units.map { unit in
+            switch unit {
+            case let .curve(c, batch): curves[c].batchRange(batch, images: pictures.count).count * curves[c].trials * (curves[c].steps + 1)
+            case .stage: fractions.count * stageParameters.trials * (stageParameters.steps + 1)
+            }
+        }
+    }
+
+    func run(_ unit: Unit, isCancelled: () -> Bool) throws -> Result {
+        guard !isCancelled() else { throw ExitCode(130) }
+        switch unit {
+        case let .curve(c, batch):
+            let range = curves[c].batchRange(batch, images: pictures.count)
+            return Result(tallies: try curves[c].tallies(ofBatch: Array(pictures[range]), first: range.lowerBound))
+        case let .stage(input):
+            var p = stageParameters, stages: [Int?] = []
+            for fraction in fractions {
+                guard !isCancelled() else { throw ExitCode(130) }
+                p.mask = .named("random:\(fraction):\(settings.seed)")
+                let last = try DynamicsRun(model: model, input: population[input], parameters: p).run { _ in }
+                guard case .summary(let s) = last else { throw CLIError("the stage run of input \(input) failed: \(last)") }
+                stages.append(s.stage)
+            }
+            return Result(stages: stages)
+        }
+    }
+
+    /// The results file's line of curve `c` from its units' results, in order.
+    func curveRecord(_ c: Int, _ results: [Result], seconds: Double) -> ImputationRecord {
+        let curve = curves[c]
+        return ImputationRecord(kind: .curve, model: model.id, kernel: curve.kernel.rawValue, settings: settings, seconds: seconds,
+                                mask: curve.mask.description, hiddenPixels: curve.mask.hiddenCount,
+                                scores: ImputationExperiment.scores(results.map { $0.tallies ?? [] }, images: pictures.count))
+    }
+
+    /// The Fig 3 analogue's line: each input's stage (its minimum distances over the run)
+    /// under a random mask hiding each fraction, no noise.
+    func stageRecord(_ results: [Result], seconds: Double) -> ImputationRecord {
+        let stages = results.map { $0.stages ?? [] }
+        let sweep = PopulationSweep(ratios: fractions, levels: model.levels, stages: stages)
+        return ImputationRecord(kind: .stages, model: model.id, kernel: stageKernel.rawValue, settings: settings, seconds: seconds,
+                                fractions: fractions, levels: sweep.levels, stageCounts: sweep.stageCounts, stages: stages)
+    }
+
+    /// Every line of the results file, from the results (and seconds) of all units.
+    func records(_ results: [Result], seconds: [Double]) -> [ImputationRecord] {
+        curves.indices.map { c in
+            let u = units(ofCurve: c)
+            return curveRecord(c, u.map { results[$0] }, seconds: u.map { seconds[$0] }.reduce(0, +))
+        } + [stageRecord(stageUnits.map { results[$0] }, seconds: stageUnits.map { seconds[$0] }.reduce(0, +))]
+    }
+}
