@@ -45,6 +45,9 @@ extension HTTPServer {
         public var eventQueueCount = 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         /// Bytes read per system call; never below 16 KiB.
         public var readBufferSize = 64 * 1024
+        /// Threads streaming producers run on (`ProducerPool`); more streams wait for one,
+        /// holding no thread. An application that admits its computations sets its limit.
+        public var producerThreads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         /// Response bytes a connection holds before a streaming producer is paused.
         public var streamBufferLimit = 256 * 1024
         public var compression = Compression()

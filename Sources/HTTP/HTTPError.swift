@@ -1,6 +1,6 @@
-/// An error a handler throws to answer with a JSON error body instead of a 500; the router
-/// also uses it for 404 and 405. `code` is a stable machine-readable name ("not_found"),
-/// `message` is for people.
+/// An error a handler throws to be answered with it instead of a 500, in the shape the
+/// server's `errorResponse` gives it; the router also throws it for 404 and 405. `code` is
+/// a stable machine-readable name ("not_found"), `message` is for people.
 public struct HTTPError: Error, Sendable, Equatable {
     public var status: HTTPStatus
     public var code: String
@@ -23,7 +23,7 @@ public struct HTTPError: Error, Sendable, Equatable {
         HTTPError(.badRequest, code: "bad_request", message: message)
     }
 
-    static let internalError = HTTPError(.internalServerError, code: "internal_error", message: "The server failed to produce a response")
+    public static let internalError = HTTPError(.internalServerError, code: "internal_error", message: "The server failed to produce a response")
 
     /// The error a parse failure is answered with.
     init(_ error: HTTPParseError) {
@@ -36,30 +36,5 @@ public struct HTTPError: Error, Sendable, Equatable {
         case .unsupportedExpectation: self.init(error.status, code: "unsupported_expectation", message: "Only Expect: 100-continue is supported")
         case .malformed(let reason): self.init(error.status, code: "bad_request", message: "Malformed request: \(reason)")
         }
-    }
-
-    var jsonBody: [UInt8] {
-        Array("{\"error\":{\"code\":\(JSONString.quote(code)),\"message\":\(JSONString.quote(message))}}".utf8)
-    }
-}
-
-enum JSONString {
-    /// A JSON string literal (RFC 8259 §7).
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -6,7 +6,7 @@
 public struct HTTPResponse: Sendable {
     public enum Body: Sendable {
         case bytes([UInt8])
-        /// Runs on a thread of its own once the response starts; see `ResponseWriter`.
+        /// Runs on a thread of the server's producer pool once the response starts; see `ResponseWriter`.
         case stream(@Sendable (ResponseWriter) throws -> Void)
     }
 
@@ -43,9 +43,10 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
     }
 
-    /// The API's error shape: `{"error": {"code": ..., "message": ...}}`.
-    public static func error(_ error: HTTPError) -> HTTPResponse {
-        var response = json(error.jsonBody, status: error.status)
+    /// The answer to an error when the application gives the server no `errorResponse`
+    /// of its own: "code: message" as text, with the error's headers (`Allow`, `Retry-After`).
+    public static func plain(_ error: HTTPError) -> HTTPResponse {
+        var response = text("\(error.code): \(error.message)\n", status: error.status)
         for field in error.headers { response.headers.add(field.name, field.value) }
         return response
     }

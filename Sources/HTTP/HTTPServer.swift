@@ -26,7 +26,11 @@ public final class HTTPServer: Sendable {
 
     public let configuration: Configuration
     let router: Router
+    /// How an error is answered: the application's shape for it (`HTTPResponse.plain` by default).
+    let errorResponse: @Sendable (HTTPError) -> HTTPResponse
     let dates = DateCache()
+    /// Where streaming producers run (`Configuration.producerThreads`).
+    let producers: ProducerPool
     let gzipCache = GzipCache()
     private let state = Locked(State())
     private let stopped = DispatchGroup()
@@ -36,9 +40,14 @@ public final class HTTPServer: Sendable {
     private let eventQueues: [DispatchQueue]
     private let nextQueue = Atomic<Int>(0)
 
-    public init(configuration: Configuration = Configuration(), router: Router) {
+    /// `errorResponse` turns every error the server answers with into a response: a
+    /// handler's, the router's 404 and 405, a parse failure, a timeout, the connection limit.
+    public init(configuration: Configuration = Configuration(), router: Router,
+                errorResponse: @escaping @Sendable (HTTPError) -> HTTPResponse = HTTPResponse.plain) {
         self.configuration = configuration
         self.router = router
+        self.errorResponse = errorResponse
+        producers = ProducerPool(size: max(1, configuration.producerThreads))
         eventQueues = (0..<max(1, configuration.eventQueueCount)).map { DispatchQueue(label: "http.events.\($0)") }
     }
 
@@ -80,10 +89,8 @@ public final class HTTPServer: Sendable {
         }
         guard !listeners.isEmpty else { return }
         listeners.forEach { $0.stop() }
+        // Each connection cuts itself at the end of the grace period.
         connections.forEach { $0.beginShutdown() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(configuration.shutdownGracePeriod.nanoseconds)) { [self] in
-            state.withLock { Array($0.connections.values) }.forEach { $0.forceClose() }
-        }
         finishIfDrained()
     }
 

@@ -1,8 +1,8 @@
 /// How a streaming handler sends its body: `write` bytes, `flush` at the end of each record.
 ///
-/// The producer runs on a thread of its own, so `flush` simply blocks while the connection
-/// already holds `Configuration.streamBufferLimit` bytes the client has not taken: a slow
-/// reader pauses a compute loop without any buffer growing. A synchronous API was chosen
+/// The producer runs on a thread of the server's producer pool, so `flush` simply blocks
+/// while the connection already holds `Configuration.streamBufferLimit` bytes the client
+/// has not taken: a slow reader pauses a compute loop without any buffer growing. A synchronous API was chosen
 /// over an async one because the producers are CPU-bound loops that would otherwise have
 /// to hop between the loop and the cooperative pool for every record.
 ///
@@ -28,12 +28,10 @@
 ///     }
 public final class ResponseWriter: @unchecked Sendable {
     private let channel: StreamChannel
-    private let chunked: Bool
     private var record: [UInt8] = []
 
-    init(channel: StreamChannel, chunked: Bool) {
+    package init(channel: StreamChannel) {
         self.channel = channel
-        self.chunked = chunked
     }
 
     public var isCancelled: Bool { channel.isCancelled }
@@ -62,28 +60,20 @@ public final class ResponseWriter: @unchecked Sendable {
         try write(text.utf8)
     }
 
-    /// Hands the record to the connection, as one chunk, blocking while the client is behind.
+    /// Hands the record to the connection, blocking while the client is behind. The
+    /// connection frames what it takes (one chunk per pull, with HTTP/1.1).
     public func flush() throws {
         guard !record.isEmpty else {
             if channel.isCancelled { throw CancellationError() }
             return
         }
-        var framed: [UInt8]
-        if chunked {
-            framed = Array(String(record.count, radix: 16).utf8)
-            framed.reserveCapacity(framed.count + record.count + 4)
-            framed += [ByteClass.cr, ByteClass.lf]
-            framed += record
-            framed += [ByteClass.cr, ByteClass.lf]
-        } else {
-            framed = record
-        }
+        let bytes = record
         record.removeAll(keepingCapacity: true)
-        try channel.push(framed)
+        try channel.push(bytes)
     }
 
     /// Called by the server when the producer returns or throws.
-    func finish(failed: Bool, failure: HTTPError? = nil) {
+    package func finish(failed: Bool, failure: HTTPError? = nil) {
         if !failed { try? flush() }
         channel.finish(failed: failed, failure: failure)
     }

@@ -4,7 +4,7 @@ public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
 
 /// Method + path-pattern routes, then static-file mounts by longest prefix.
 /// No route for the path: 404; a route for the path but not the method: 405 with `Allow`.
-/// A GET route also answers HEAD. Errors are JSON: `{"error": {"code": ..., "message": ...}}`.
+/// A GET route also answers HEAD.
 public struct Router: Sendable {
     private struct Route: Sendable {
         var method: HTTPMethod
@@ -42,18 +42,10 @@ public struct Router: Sendable {
         mounts.sort { $0.prefix.count > $1.prefix.count }
     }
 
-    /// The response for a request; never throws: handler errors become JSON error responses.
-    public func respond(to request: HTTPRequest) -> HTTPResponse {
-        do {
-            return try route(request)
-        } catch let error as HTTPError {
-            return .error(error)
-        } catch {
-            return .error(.internalError)
-        }
-    }
-
-    private func route(_ request: HTTPRequest) throws -> HTTPResponse {
+    /// The response for a request, or the handler's error, or `HTTPError` 404 or 405: the
+    /// connection turns every error into a response in one place, with the server's
+    /// `errorResponse` (the application owns its error body's shape).
+    public func respond(to request: HTTPRequest) throws -> HTTPResponse {
         let path = RoutePattern.split(request.path)
         var allowed: [HTTPMethod] = []
         var fallback: (Route, [String: String])?

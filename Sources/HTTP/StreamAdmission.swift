@@ -3,7 +3,7 @@
 /// slot, say) without holding a thread while it waits.
 ///
 /// The connection hands one to `HTTPResponse.admission` when the response starts. The
-/// handler calls `start()` when the producer may run, which starts its thread, or
+/// handler calls `start()` when the producer may run, which hands it to the pool, or
 /// `refuse(_:)` to answer with an error instead; whichever comes first wins and the other
 /// is ignored. `onCancel` and `onStopRequested` tell a waiting handler that the client
 /// left or the server is shutting down. Any method may be called from any thread.
@@ -24,7 +24,7 @@ public final class StreamAdmission: Sendable {
         }
     }
 
-    /// Starts the producer on a thread of its own.
+    /// Starts the producer on the server's producer pool.
     public func start() {
         claim()?()
     }

@@ -3,8 +3,8 @@ import Foundation
 /// The hand-over point between a streaming producer (its own thread) and the connection
 /// (its Dispatch queue). The producer blocks in `push` while `limit` bytes are already
 /// waiting, which is what bounds memory when the client reads slowly.
-final class StreamChannel: @unchecked Sendable {
-    enum Pull {
+package final class StreamChannel: @unchecked Sendable {
+    package enum Pull {
         case nothing
         case bytes([UInt8])
         case finished
@@ -13,7 +13,7 @@ final class StreamChannel: @unchecked Sendable {
         case failed(HTTPError?)
     }
 
-    let limit: Int
+    package let limit: Int
     private let wake: @Sendable () -> Void
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
@@ -55,25 +55,25 @@ final class StreamChannel: @unchecked Sendable {
     }
 
     /// `wake` asks the connection to pull; it is called at most once per pull.
-    init(limit: Int, wake: @escaping @Sendable () -> Void) {
+    package init(limit: Int, wake: @escaping @Sendable () -> Void) {
         self.limit = limit
         self.wake = wake
     }
 
-    var isCancelled: Bool {
+    package var isCancelled: Bool {
         condition.lock()
         defer { condition.unlock() }
         return cancellation.happened
     }
 
-    var isStopRequested: Bool {
+    package var isStopRequested: Bool {
         condition.lock()
         defer { condition.unlock() }
         return stop.happened
     }
 
     /// The server is shutting down: the producer should end its body soon, properly.
-    func requestStop() {
+    package func requestStop() {
         condition.lock()
         let handlers = stop.happen()
         condition.unlock()
@@ -83,7 +83,7 @@ final class StreamChannel: @unchecked Sendable {
     /// Runs `handler` once when the server asks the stream to stop (at once if it has).
     func onStopRequested(_ handler: @escaping @Sendable () -> Void) { on(\.stop, handler) }
 
-    func push(_ bytes: [UInt8]) throws(CancellationError) {
+    package func push(_ bytes: [UInt8]) throws(CancellationError) {
         condition.lock()
         while pending.count >= limit && !cancellation.happened { condition.wait() }
         guard !cancellation.happened else {
@@ -97,7 +97,7 @@ final class StreamChannel: @unchecked Sendable {
         if shouldWake { wake() }
     }
 
-    func finish(failed: Bool, failure: HTTPError? = nil) {
+    package func finish(failed: Bool, failure: HTTPError? = nil) {
         condition.lock()
         finished = true
         self.failed = failed
@@ -111,7 +111,7 @@ final class StreamChannel: @unchecked Sendable {
     func onCancel(_ handler: @escaping @Sendable () -> Void) { on(\.cancellation, handler) }
 
     /// Called by the connection when the client is gone or the server gives up on it.
-    func cancel() {
+    package func cancel() {
         condition.lock()
         let handlers = cancellation.happen()
         condition.broadcast()
@@ -119,7 +119,7 @@ final class StreamChannel: @unchecked Sendable {
         for handler in handlers { handler() }
     }
 
-    func pull() -> Pull {
+    package func pull() -> Pull {
         condition.lock()
         defer { condition.unlock() }
         wakeScheduled = false

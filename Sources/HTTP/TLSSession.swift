@@ -7,8 +7,8 @@ import COpenSSL
 /// input and a write for output; the rare exception (a read that must first send, as for a
 /// TLS 1.3 key update while our send buffer is full) is treated as a broken connection
 /// rather than given a second waiting state.
-final class TLSSession {
-    enum HandshakeStep {
+package final class TLSSession {
+    package enum HandshakeStep {
         case complete, wantsRead, wantsWrite, failed
     }
 

@@ -70,21 +70,26 @@ public final class VaedynService: Sendable {
     }
 
     public func makeServer() -> HTTPServer {
-        HTTPServer(configuration: settings.server, router: router)
+        // Every stream is a computation the gate admits: the pool needs a thread for each
+        // that may run, and no more.
+        var configuration = settings.server
+        configuration.producerThreads = settings.limits.maxConcurrent
+        return HTTPServer(configuration: configuration, router: router, errorResponse: ErrorResponse.make)
     }
 
-    /// Field errors become 422 responses; a response's duration and status are recorded
-    /// when it ends (for a stream, when the stream does).
+    /// Field errors become 422s (answered by the server through `ErrorResponse`); a
+    /// response's duration and status are recorded when it ends (for a stream, when the
+    /// stream does), an error's when it is thrown.
     func instrumented(_ route: String, _ handler: @escaping HTTPHandler) -> HTTPHandler {
         let metrics = metrics
         return { request in
             let start = DispatchTime.now()
             let elapsed: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
             var response: HTTPResponse
-            do { response = try handler(request) } catch let error as FieldError {
-                response = .error(error.httpError)
-            } catch let error as HTTPError {
-                response = .error(error)
+            do { response = try handler(request) } catch {
+                let answer = (error as? FieldError)?.httpError ?? error as? HTTPError ?? .internalError
+                metrics.record(route: route, status: Int(answer.status.code), seconds: elapsed())
+                throw answer
             }
             guard case .stream(let producer) = response.body else {
                 metrics.record(route: route, status: Int(response.status.code), seconds: elapsed())

@@ -100,7 +100,7 @@ final class ConnectionTests: XCTestCase {
             let response = try client.readResponse()
             XCTAssertEqual(response.status, 503)
             XCTAssertEqual(response.header("Retry-After"), "3")
-            XCTAssert(response.text.contains("\"busy\""), response.text)
+            XCTAssertEqual(response.text, "busy: later\n")
         }
     }
 
@@ -264,17 +264,24 @@ final class ConnectionTests: XCTestCase {
         }
     }
 
-    func testHandlerErrorsAreJSON() throws {
-        try withServer { _, port in
+    func testEveryErrorTakesTheShapeTheServerWasGiven() throws {
+        let shape: @Sendable (HTTPError) -> HTTPResponse = { error in
+            var response = HTTPResponse.text("[\(error.status.code) \(error.code)]", status: error.status)
+            for field in error.headers { response.headers.add(field.name, field.value) }
+            return response
+        }
+        try withServer(errorResponse: shape) { _, port in
             let client = try RawClient(port: port)
-            try client.send("GET /fail HTTP/1.1\r\nHost: a\r\n\r\nGET /crash HTTP/1.1\r\nHost: a\r\n\r\nPUT /healthz HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n")
-            let conflict = try client.readResponse()
-            XCTAssertEqual(conflict.status, 409)
-            XCTAssertEqual(conflict.text, #"{"error":{"code":"busy","message":"try later"}}"#)
-            XCTAssertEqual(try client.readResponse().status, 500)
+            try client.send("GET /fail HTTP/1.1\r\nHost: a\r\n\r\nGET /crash HTTP/1.1\r\nHost: a\r\n\r\nPUT /healthz HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n"
+                            + "GET /stream-fails-at-once HTTP/1.1\r\nHost: a\r\n\r\nGET /nothing HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().text, "[409 busy]")
+            XCTAssertEqual(try client.readResponse().text, "[500 internal_error]")
             let notAllowed = try client.readResponse()
-            XCTAssertEqual(notAllowed.status, 405)
+            XCTAssertEqual(notAllowed.text, "[405 method_not_allowed]")
             XCTAssertEqual(notAllowed.header("Allow"), "GET, HEAD")
+            XCTAssertEqual(try client.readResponse().text, "[500 internal_error]", "a producer failing before its first byte")
+            XCTAssertEqual(try client.readResponse().text, "[404 not_found]")
+            XCTAssertEqual(try client.readResponse().text, "[400 bad_request]", "a request without Host")
         }
     }
 

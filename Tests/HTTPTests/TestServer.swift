@@ -4,13 +4,14 @@ import HTTP
 /// A server on a free loopback port, shut down and awaited when `body` returns.
 func withServer(router: Router = TestRoutes.router(), host: String = "127.0.0.1",
                 configure: (inout HTTPServer.Configuration) -> Void = { _ in },
+                errorResponse: @escaping @Sendable (HTTPError) -> HTTPResponse = HTTPResponse.plain,
                 _ body: (HTTPServer, UInt16) throws -> Void) throws {
     var configuration = HTTPServer.Configuration()
     configuration.host = host
     configuration.port = 0
     configuration.shutdownGracePeriod = .seconds(2)
     configure(&configuration)
-    let server = HTTPServer(configuration: configuration, router: router)
+    let server = HTTPServer(configuration: configuration, router: router, errorResponse: errorResponse)
     try server.start()
     defer {
         server.shutdown()
