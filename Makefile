@@ -44,6 +44,7 @@ test: setup
 	scripts/survive-load 10
 	scripts/survive-slow 8
 	scripts/survive-replicas 6
+	scripts/test-paced-load $(BIN)/vaedyn $(MODEL)
 	scripts/contract-fuzz 50
 	scripts/test-python-client $(BIN)/vaedyn
 	scripts/setup-browser-tests
