@@ -39,8 +39,8 @@ final class Connection: @unchecked Sendable {
             respond: { [router = server.router] in try router.respond(to: $0) },
             errorResponse: server.errorResponse,
             date: { [dates = server.dates] in dates.current() },
-            gzip: { [cache = server.gzipCache] body, key in
-                let compress = { Gzip.compress(body, level: configuration.compression.level).flatMap { $0.count < body.count ? $0 : nil } }
+            gzip: { [cache = server.gzipCache, level = configuration.compression.level] body, key in
+                let compress = { Gzip.compress(body, level: level).flatMap { $0.count < body.count ? $0 : nil } }
                 guard let key else { return compress() }
                 return cache.body(for: key, compress: compress)
             },

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The hand-over point between a streaming producer (its own thread) and the connection
+/// The hand-over point between a streaming producer (a producer-pool thread) and the connection
 /// (its Dispatch queue). The producer blocks in `push` while `limit` bytes are already
 /// waiting, which is what bounds memory when the client reads slowly.
 package final class StreamChannel: @unchecked Sendable {

@@ -10,6 +10,9 @@ struct ImputationPlan {
     enum Unit: Equatable {
         case curve(Int, batch: Int)
         case stage(input: Int)
+
+        /// The curve a batch belongs to; nil for a stage input.
+        var curve: Int? { if case .curve(let c, _) = self { c } else { nil } }
     }
 
     /// What a unit adds: a batch's tallies at every t, or an input's stage at every fraction.
@@ -48,8 +51,8 @@ struct ImputationPlan {
 
     var stageKernel: DynamicsParameters.Kernel { stageParameters.kernel }
 
-    func units(ofCurve c: Int) -> [Int] { units.indices.filter { if case .curve(c, _) = units[$0] { return true } else { return false } } }
-    var stageUnits: [Int] { units.indices.filter { if case .stage = units[$0] { return true } else { return false } } }
+    func units(ofCurve c: Int) -> [Int] { units.indices.filter { units[$0].curve == c } }
+    var stageUnits: [Int] { units.indices.filter { units[$0].curve == nil } }
 
     /// Chain-steps of each unit, for a shard cut that gives the shards equal work.
     var weights: [Int] {
@@ -61,7 +64,19 @@ struct ImputationPlan {
         }
     }
 
-    func run(_ unit: Unit, isCancelled: () -> Bool) throws -> Result {
+    /// Runs the units at `indices` in order: their results and seconds; `done(k)` after the k-th.
+    func run(_ indices: some Collection<Int>, isCancelled: () -> Bool, done: (Int) -> Void) throws -> (results: [Result], seconds: [Double]) {
+        var results: [Result] = [], seconds: [Double] = []
+        for u in indices {
+            let t0 = Date()
+            results.append(try run(units[u], isCancelled: isCancelled))
+            seconds.append(Date().timeIntervalSince(t0))
+            done(results.count)
+        }
+        return (results, seconds)
+    }
+
+    private func run(_ unit: Unit, isCancelled: () -> Bool) throws -> Result {
         guard !isCancelled() else { throw ExitCode(130) }
         switch unit {
         case let .curve(c, batch):

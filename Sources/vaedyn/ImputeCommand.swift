@@ -96,28 +96,21 @@ struct ImputeCommand: ParsableCommand {
         for (c, curve) in plan.curves.enumerated()
         where !done.contains(where: { $0.kind == .curve && $0.mask == curve.mask.description && $0.kernel == curve.kernel.rawValue }) {
             let t0 = Date()
-            let units = plan.units(ofCurve: c)
             let batches = try progress.phase("\(curve.mask), \(curve.kernel.rawValue): \(plan.pictures.count) images x \(trials) chains x \(steps) steps",
                                              total: plan.pictures.count) { report in
-                try units.map { u in
-                    let result = try plan.run(plan.units[u], isCancelled: { interrupt.isRequested })
-                    if case let .curve(_, batch) = plan.units[u] { report(curve.batchRange(batch, images: plan.pictures.count).upperBound) }
-                    return result
-                }
+                // Batches of the curve's images, in order: k of them cover the first min(k x batch, images).
+                try plan.run(plan.units(ofCurve: c), isCancelled: { interrupt.isRequested }) { report(min($0 * curve.batchImages, plan.pictures.count)) }
             }
-            let record = plan.curveRecord(c, batches, seconds: Date().timeIntervalSince(t0))
+            let record = plan.curveRecord(c, batches.results, seconds: Date().timeIntervalSince(t0))
             try reporting("appending to \(results)") { try ResultsFile.append(record, to: results) }
         }
         if !done.contains(where: { $0.kind == .stages }) {
             let t0 = Date()
             let units = plan.stageUnits
             let stages = try progress.phase("stages: \(plan.population.count) inputs x \(plan.fractions.count) fractions", total: units.count) { report in
-                try units.enumerated().map { k, u in
-                    defer { report(k + 1) }
-                    return try plan.run(plan.units[u], isCancelled: { interrupt.isRequested })
-                }
+                try plan.run(units, isCancelled: { interrupt.isRequested }, done: report)
             }
-            let record = plan.stageRecord(stages, seconds: Date().timeIntervalSince(t0))
+            let record = plan.stageRecord(stages.results, seconds: Date().timeIntervalSince(t0))
             try reporting("appending to \(results)") { try ResultsFile.append(record, to: results) }
         }
         progress.line("\(results) is complete; vaedyn impute --report --results \(results) writes its report")
@@ -127,17 +120,10 @@ struct ImputeCommand: ParsableCommand {
     private func runShard(_ shard: Shard, _ plan: ImputationPlan, modelSHA256: String) throws {
         let range = shard.units(weights: plan.weights)
         let progress = Progress()
-        let curveUnits = range.filter { if case .curve = plan.units[$0] { return true } else { return false } }.count
-        var seconds: [Double] = []
-        let results = try progress.phase("shard \(shard): units \(range.lowerBound)..<\(range.upperBound) of \(plan.units.count) "
-                                         + "(\(curveUnits) batches of curves, \(range.count - curveUnits) stage inputs)", total: range.count) { report in
-            try range.map { u in
-                let t0 = Date()
-                let result = try plan.run(plan.units[u], isCancelled: { Interrupt.shared.isRequested })
-                seconds.append(Date().timeIntervalSince(t0))
-                report(u - range.lowerBound + 1)
-                return result
-            }
+        let curveUnits = range.filter { plan.units[$0].curve != nil }.count
+        let (results, seconds) = try progress.phase("shard \(shard): units \(range.lowerBound)..<\(range.upperBound) of \(plan.units.count) "
+                                                    + "(\(curveUnits) batches of curves, \(range.count - curveUnits) stage inputs)", total: range.count) { report in
+            try plan.run(range, isCancelled: { Interrupt.shared.isRequested }, done: report)
         }
         let file = ShardFile<CommandArguments, ImputationPlan.Result>(
             header: .init(command: "impute", settings: CommandArguments(), inputSHA256: modelSHA256, shard: shard, units: plan.units.count),

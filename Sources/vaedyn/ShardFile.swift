@@ -14,7 +14,7 @@ struct ShardFile<Settings: Codable & Equatable, Result: Codable> {
         /// Of the model file the run read, or for a study of its data files' SHA-256s.
         var inputSHA256: String
         var shard: Shard
-        /// Units of the whole run; this shard holds `shard.units(of: units)`.
+        /// Units of the whole run; this shard holds the part its command's cut gives it.
         var units: Int
     }
 

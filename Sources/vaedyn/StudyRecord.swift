@@ -95,15 +95,22 @@ enum ResultsFile {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw CLIError("\(path) exists; merge writes a whole results file: move it away or give --out")
         }
-        for record in records { try append(record, to: path) }
+        let data = try records.reduce(into: Data()) { $0 += try line($1) }
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        // In one write, through a temporary file: a killed merge leaves no half file.
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    private static func line<Record: Encodable>(_ record: Record) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(record) + Data("\n".utf8)
     }
 
     /// Appends one line (after the complete ones) and flushes it to disk, so a killed
     /// command loses no measured line.
     static func append<Record: Encodable>(_ record: Record, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let line = try encoder.encode(record) + Data("\n".utf8)
+        let line = try line(record)
         if !FileManager.default.fileExists(atPath: path) {
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CLIError("cannot create \(path)") }
