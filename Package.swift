@@ -26,9 +26,12 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CThreadName", path: "Sources/CThreadName"),
         .systemLibrary(name: "CSIMDMath", path: "Sources/CSIMDMath"),
+        // Not a shim: our own C kernel, the fixed-order matrix product every frozen network
+        // runs (AVX2 and FMA intrinsics; see Sources/VAE/Math/FixedOrderProduct.swift).
+        .target(name: "CKernels"),
         // PNG and PGM decoding and the MNIST normalisation of any image (used by the CLI and the service).
         .target(name: "Imaging", dependencies: ["CPNG"]),
-        .target(name: "VAE", dependencies: ["CBLAS", "CZlib", "CSIMDMath"], swiftSettings: numericFlags),
+        .target(name: "VAE", dependencies: ["CBLAS", "CKernels", "CZlib", "CSIMDMath"], swiftSettings: numericFlags),
         .target(name: "Dynamics", dependencies: ["VAE"], swiftSettings: numericFlags),
         .target(name: "HTTP", dependencies: ["CZlib", "COpenSSL", "CThreadName"]),
         // The API: routes and JSON contracts gluing Dynamics to HTTP, configuration, metrics.

@@ -4,19 +4,15 @@ import VAE
 /// kernel has run, the workspace holds [mu | logvar] of q(z | x(t)) and z(t) in
 /// `workspace.latent`. Row r draws only from `streams[r]`, so a chain does not depend on
 /// the others. Groups (the noise ratios of a sweep) share one batch so that small runs
-/// still fill the matrix products; trial i of every group has the same stream.
-///
-/// OpenBLAS takes another summation order for products of at most 4 rows, so a trial
-/// would come out differently alone than among 50; batches are therefore padded to
-/// `minimumRows` with spare chains that are computed and never reported.
+/// still fill the matrix products; trial i of every group has the same stream. A trial's
+/// products do not depend on the rows beside it (the network's `FixedOrderProduct`), so a
+/// batch is exactly its chains, one alone included.
 public final class ChainBatch {
-    public static let minimumRows = 8
-
     public let network: Network
     /// Trials per group.
     public let trials: Int
     public let groups: Int
-    /// Rows the kernels compute: group after group of trials, then the spare chains.
+    /// Rows the kernels compute: group after group of trials.
     public let rows: Int
     public let workspace: Workspace
     public let images: FloatBuffer
@@ -29,37 +25,34 @@ public final class ChainBatch {
         self.network = network
         self.trials = trials
         self.groups = groups
-        rows = max(trials * groups, Self.minimumRows)
+        precondition(trials > 0 && groups > 0, "a batch of no chains")
+        rows = trials * groups
         streams = [RandomStream](repeating: RandomStream(seed: 0), count: rows)
         workspace = Workspace(network.architecture, capacity: rows)
         images = FloatBuffer(count: rows * network.architecture.inputSize)
     }
 
-    /// Rows of the chains that are reported (all but the spare ones).
-    public var chains: Int { trials * groups }
-
-    /// Gives trial i of every group the stream (seed, i); the spare chains share a stream no trial uses.
+    /// Gives trial i of every group the stream (seed, i).
     public func seed(_ seed: UInt64) {
-        for r in 0..<rows { streams[r] = RandomStream(seed: seed, stream: r < chains ? UInt64(r % trials) : UInt64.max) }
+        for r in 0..<rows { streams[r] = RandomStream(seed: seed, stream: UInt64(r % trials)) }
     }
 
-    /// Sets x(0) of every row (the spare ones too, so that they stay valid inputs): the
-    /// input, binarised (with the row's stream) unless told not to, then corrupted by the
-    /// noise of the row's group (the spare rows take the last).
+    /// Sets x(0) of every row: the input, binarised (with the row's stream) unless told
+    /// not to, then corrupted by the noise of the row's group.
     public func setInitialImages(_ pixels: [UInt8], binarize: Bool, noises: [NoiseModel]) {
         precondition(noises.count == groups)
         for r in 0..<rows {
-            let group = min(r / trials, groups - 1)
+            let group = r / trials
             setInitialImage(row: r, pixels, binarize: binarize)
             noises[group].apply(to: images.view + r * network.architecture.inputSize, count: network.architecture.inputSize, binary: binarize, rng: &streams[r])
         }
     }
 
-    /// Sets x(0) of group g's rows to its own input `inputs[g]`, without noise (the spare
-    /// rows take the last): a batch of many inputs, as imputation at population level runs.
+    /// Sets x(0) of group g's rows to its own input `inputs[g]`, without noise: a batch of
+    /// many inputs, as imputation at population level runs.
     public func setInitialImages(perGroup inputs: [[UInt8]], binarize: Bool) {
         precondition(inputs.count == groups)
-        for r in 0..<rows { setInitialImage(row: r, inputs[min(r / trials, groups - 1)], binarize: binarize) }
+        for r in 0..<rows { setInitialImage(row: r, inputs[r / trials], binarize: binarize) }
     }
 
     private func setInitialImage(row r: Int, _ pixels: [UInt8], binarize: Bool) {

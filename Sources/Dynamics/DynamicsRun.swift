@@ -29,7 +29,7 @@ public final class DynamicsRun {
     /// an imputation kernel's state (x(0), and z(t) and its logits for `mwg`); the per-step
     /// records come on top and are small.
     public static func workingSetBytes(architecture: Architecture, trials: Int, kernel: DynamicsParameters.Kernel = .gibbs) -> Int {
-        let rows = max(trials, ChainBatch.minimumRows), d = architecture.inputSize, float = MemoryLayout<Float>.stride
+        let rows = trials, d = architecture.inputSize, float = MemoryLayout<Float>.stride
         let state = switch kernel {
         case .gibbs: 0
         case .clamped: rows * d * float

@@ -75,10 +75,7 @@ public struct ImputationExperiment: Sendable {
         let chainKernel = try p.makeKernel(pixels: model.architecture.inputSize)
         guard let imputing = chainKernel as? ImputingKernel else { preconditionFailure("an imputation kernel") }
         let chains = ChainBatch(network: model.network, trials: trials, groups: images.count)
-        for r in 0..<chains.rows {
-            let image = r < chains.chains ? first + r / trials : 0
-            chains.streams[r] = RandomStream(seed: seed, stream: r < chains.chains ? UInt64(image * trials + r % trials) : .max)
-        }
+        for r in 0..<chains.rows { chains.streams[r] = RandomStream(seed: seed, stream: UInt64((first + r / trials) * trials + r % trials)) }
         chains.setInitialImages(perGroup: images, binarize: true)
         let hidden = mask.hiddenIndices, d = model.architecture.inputSize
         // Per image and hidden pixel, for every t: the sum of p(x_i | z(s)) over trials and steps 1...t.
@@ -86,9 +83,9 @@ public struct ImputationExperiment: Sendable {
         sums[0] = [Double](repeating: 0, count: images.count * hidden.count)
         for t in 0...steps {
             if t == 0 { chainKernel.start(chains) } else { chainKernel.advance(chains) }
-            let logits = chains.workspace.logits.view.reading(chains.chains * d)
+            let logits = chains.workspace.logits.view.reading(chains.rows * d)
             var now = [Double](repeating: 0, count: images.count * hidden.count)
-            for r in 0..<chains.chains {
+            for r in 0..<chains.rows {
                 let g = r / trials
                 for (k, i) in hidden.enumerated() { now[g * hidden.count + k] += 1 / (1 + Foundation.exp(-Double(logits[r * d + i]))) }
             }
@@ -103,7 +100,7 @@ public struct ImputationExperiment: Sendable {
             for (g, image) in images.enumerated() {
                 tally[t].add(truth: hidden.map { image[$0] >= 128 }, marginal: marginal[(g * hidden.count)..<((g + 1) * hidden.count)])
             }
-            if t > 0, let rate = imputing.acceptance(chains, rows: 0..<chains.chains) {
+            if t > 0, let rate = imputing.acceptance(chains, rows: 0..<chains.rows) {
                 tally[t].acceptance = Double(rate) * Double(images.count)
             }
         }

@@ -3,14 +3,16 @@ import VAE
 /// The training set as the model remembers it: the encoder mean of every training image
 /// (binarised as the concepts were) with its label, for the class of each trial's
 /// nearest memory. Exact nearest neighbours: |a - m|^2 = |a|^2 + |m|^2 - 2 a.m, with the
-/// products a.m of a block of memories as one matrix product.
+/// products a.m of a block of memories as one matrix product, a `FixedOrderProduct` so that
+/// a state's nearest memory does not depend on the other states of its batch.
 public final class MemoryBank: @unchecked Sendable {
     public let latentSize: Int
     public let count: Int
     public let labels: [Int32]
     public let classCount: Int
-    /// count x Z encoder means and their squared norms.
-    private let means: FloatBuffer
+    /// The encoder means, `block` memories at a time, as the columns of Z x n matrices;
+    /// and their squared norms.
+    private let blocks: [PackedMatrix]
     private let squaredNorms: [Float]
     public static let block = 4096
 
@@ -20,7 +22,10 @@ public final class MemoryBank: @unchecked Sendable {
         count = labels.count
         self.labels = labels
         self.classCount = classCount
-        self.means = FloatBuffer(means)
+        let stored = FloatBuffer(means)
+        blocks = stride(from: 0, to: labels.count, by: Self.block).map { start in
+            PackedMatrix(stored.view + start * latentSize, rows: latentSize, columns: min(Self.block, labels.count - start), transposed: true)
+        }
         squaredNorms = (0..<labels.count).map { i in
             var s: Float = 0
             for j in 0..<latentSize { s += means[i * latentSize + j] * means[i * latentSize + j] }
@@ -48,15 +53,12 @@ public final class MemoryBank: @unchecked Sendable {
 
     /// Label of the nearest memory of each of `rows` states (row r at `states + r * stride`).
     public func nearestLabels(_ view: FloatView, stride: Int, rows: Int, scratch: Scratch, into out: inout [Int32]) {
-        let z = latentSize
-        let states = view.reading(rows: rows, stride: stride, width: z)
         precondition(out.count >= rows && scratch.best.count >= rows, "scratch for fewer rows")
         for r in 0..<rows { scratch.best[r] = .infinity }
         var start = 0
         while start < count {
             let n = min(Self.block, count - start)
-            Matrix.multiply(states, lda: stride, (means.view + start * z).reading(n * z), transposeB: true, ldb: z,
-                            into: scratch.products.view.pointer(rows * n), ldc: n, m: rows, n: n, k: z)
+            FixedOrderProduct.multiply(view, rows: rows, lda: stride, by: blocks[start / Self.block], into: scratch.products.view, ldc: n)
             for r in 0..<rows {
                 let p = (scratch.products.view + r * n).reading(n)
                 // |a|^2 is the same for every memory of the row, so it is left out of the comparison.

@@ -5,8 +5,8 @@ import VAE
 ///
 /// Every input and ratio uses the same trial streams (seed, trial), so neighbouring
 /// ratios differ by the noise, not by the luck of the draws. Several ratios run as one
-/// batch (up to `batchRows` chains) when the trials fill whole row blocks, which gives the
-/// same points as separate runs.
+/// batch (up to `batchRows` chains), which gives the same points as separate runs: a
+/// trial's products do not depend on the rows beside it (`FixedOrderProduct`).
 public final class SweepRun {
     public static let batchRows = 1024
 
@@ -32,11 +32,7 @@ public final class SweepRun {
         self.ratios = ratios
         self.parameters = parameters
         self.kernel = try kernel ?? parameters.makeKernel(pixels: model.architecture.inputSize)
-        // Trial i of every group must sit at the same place in a row block of the products
-        // as it does alone (see `Matrix.rowBlock`), so groups share a batch only when the
-        // trials fill whole blocks.
-        let aligned = parameters.trials % Matrix.rowBlock == 0
-        ratiosPerBatch = aligned ? max(1, min(ratios.count, Self.batchRows / parameters.trials)) : 1
+        ratiosPerBatch = max(1, min(ratios.count, Self.batchRows / parameters.trials))
     }
 
     public var startRecord: StartRecord {

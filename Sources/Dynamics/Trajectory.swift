@@ -57,7 +57,7 @@ public final class Trajectory {
     private func runGroups(input: DynamicsInput, references: ReferenceSet, parameters p: DynamicsParameters, noises: [NoiseModel],
                            isCancelled: () -> Bool, reduce: (Int, DistanceTable) throws -> [[Float]]) throws -> [Outcome] {
         precondition(p.trials == chains.trials && noises.count == chains.groups)
-        let table = DistanceTable(references: references, metric: p.metric, trials: chains.chains)
+        let table = DistanceTable(references: references, metric: p.metric, trials: chains.rows)
         chains.seed(p.seed)
         chains.setInitialImages(input.pixels, binarize: p.binarize, noises: noises)
         let window = p.minimumSteps

@@ -40,12 +40,20 @@ struct Bench: ParsableCommand {
             print(String(format: "  training:        %8.0f images/s at batch 100   %6.1f GFLOP/s dense-equivalent", train, train * a.flopsPerTrainingImage / 1e9))
         }
         if only != .training {
+            let products = ProductComparison.measure(a, rounds: quick ? 2 : 20)
+            print(String(format: "  products:        fixed order %.3f ms, OpenBLAS sgemm %.3f ms for a chain step's three products of 250 rows: %.2fx OpenBLAS's speed",
+                         products.fixedOrder * 1e3, products.openBLAS * 1e3, products.ratio))
             let trained = try reporting(model) { try DynamicsModel(bundle: ModelBundle(contentsOf: URL(fileURLWithPath: model))) }
             print("  chains run the weights of \(model); inputs are its stored exemplars")
             chain500 = median((0..<runs).map { _ in chainRate(trained, chains: 500, steps: chainSteps) })
             print(String(format: "  chains x500:     %8.0f chain-steps/s          %6.1f GFLOP/s dense-equivalent", chain500, chain500 * a.flopsPerChainStep / 1e9))
             chain1 = median((0..<runs).map { _ in chainRate(trained, chains: 1, steps: oneChainSteps) })
             print(String(format: "  one chain:       %8.0f chain-steps/s", chain1))
+            // The engine's path for one trial, as the page runs it: its products go through
+            // the same code as a batch's, so that the trial has the bits it has among others.
+            let gibbs = GibbsKernel(sampleImage: true, sampleLatent: true)
+            let engine1 = try median((0..<runs).map { _ in try kernelChainRate(trained, kernel: gibbs, chains: 1, steps: oneChainSteps) })
+            print(String(format: "  one trial:       %8.0f chain-steps/s (engine path; %.2fx the bare chain)", engine1, engine1 / chain1))
             let endToEnd = try median((0..<runs).map { _ in try endToEndDynamicsSeconds(trained, steps: chainSteps) })
             print(String(format: "  dynamics run:    %8.3f s for 500 trials x %d steps, end to end (records encoded)", endToEnd, chainSteps))
             let mask = try ImputationMask(.named("top-half"), pixels: a.inputSize)
@@ -112,10 +120,9 @@ struct Bench: ParsableCommand {
             }
         }
         let step = GibbsStep()
-        // The bare step: products of exactly `chains` rows, without the padding to whole row
-        // blocks that keeps an engine trial independent of its batch (the end-to-end
-        // dynamics figure has it).
-        let network = Network(parameters: model.bundle.parameters, frozen: true, rowInvariant: false)
+        // The bare step, without the engine's bookkeeping (the end-to-end dynamics figure
+        // and "one trial" have it); the products are the engine's.
+        let network = model.network
         for _ in 0..<5 {
             step.recognise(network, x: x.view, rows: chains, workspace: ws, streams: &streams)
             step.generate(network, rows: chains, workspace: ws, into: x.view, streams: &streams)

@@ -15,8 +15,7 @@ func endToEndDynamicsSeconds(_ model: DynamicsModel, trials: Int = 500, steps: I
     return Date().timeIntervalSince(started)
 }
 
-/// Chain-steps/s of a kernel on the engine's own path (ChainBatch, products padded to whole
-/// row blocks), from the first stored 6: the imputation kernels beside the paper's chain
+/// Chain-steps/s of a kernel on the engine's own path (ChainBatch), from the first stored 6: the imputation kernels beside the paper's chain
 /// run the same way, so their ratio is the cost of clamping and of the acceptance step.
 func kernelChainRate(_ model: DynamicsModel, kernel: ChainKernel, chains: Int = 500, steps: Int) throws -> Double {
     let batch = ChainBatch(network: model.network, trials: chains)

@@ -65,12 +65,10 @@ struct StudyGrid: Equatable {
     }
 }
 
-/// A study's settings in its shard files: the command line, and the threads its training
-/// ran on. Training cuts each batch's products into one block of rows per thread
-/// (`Network.shards`), and a block's size changes the last bits of its sums, so models
-/// trained on different thread counts differ in the 7th digit: the shards of one study must
-/// train on the same VAEDYN_THREADS, and merge refuses them otherwise.
+/// A study's settings in its shard files: the command line. (Shards trained on other
+/// thread counts train the same bits, since training cuts every batch the same way,
+/// `Network.shards(rows:)`; headers of earlier studies also name their thread count, which
+/// decoding ignores.)
 struct StudyShardSettings: Codable, Equatable {
     var command = CommandArguments()
-    var trainingThreads = Parallel.threads
 }

@@ -151,8 +151,8 @@ final class EngineTests: XCTestCase {
     func testBatchedRatiosGiveTheSamePointsAsSeparateRuns() throws {
         let model = try TestModels.synthetic(.paper)
         let input = try DynamicsInput.exemplar(of: model, label: 5, index: 0)
-        // 12 trials fill whole row blocks on the machines measured (and are batched there);
-        // 10 do not, and 24 span the two shards of a 2-core machine.
+        // 10 and 12 trials (a remainder of 4 and none in the product's 6-row tiles), and 24,
+        // which span the two shards of a 2-core machine.
         for trials in [10, 12, 24] {
             func points(_ ratios: [Float]) throws -> [PointRecord] {
                 var points: [PointRecord] = []

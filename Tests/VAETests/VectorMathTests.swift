@@ -52,30 +52,3 @@ final class VectorMathTests: XCTestCase {
         for (x, y) in zip(input, output.array) { XCTAssertEqual(Double(y), Foundation.tanh(Double(x)), accuracy: 3e-7) }
     }
 }
-
-/// OpenBLAS sums a row of a product in another order when the row falls in a last,
-/// partial block of the kernel; chains need rows whose bits do not depend on the batch.
-final class RowInvariantProductTests: XCTestCase {
-    func testEveryRowHasTheSameBitsWhateverTheNumberOfRows() {
-        let k = 100, n = 130, rows = 40
-        var rng = RandomStream(seed: 5)
-        let a = FloatBuffer((0..<rows * k).map { _ in 2 * rng.uniform() - 1 })
-        let b = FloatBuffer((0..<k * n).map { _ in 2 * rng.uniform() - 1 })
-        func product(_ m: Int) -> [UInt32] {
-            let c = FloatBuffer(count: m * n, value: .nan)
-            Matrix.multiplyRowInvariant(a.view.reading(m * k), lda: k, b.view.reading(k * n), ldb: n, into: c.view.pointer(m * n), ldc: n,
-                                        m: m, n: n, k: k)
-            return c.array.map(\.bitPattern)
-        }
-        let all = product(rows)
-        for m in 1..<rows {
-            XCTAssertEqual(product(m), Array(all[0..<(m * n)]), "the first \(m) rows alone differ from the same rows among \(rows)")
-        }
-        // The products themselves are right (the padding rows take no part in them).
-        for j in [0, 77, n - 1] {
-            var s: Double = 0
-            for i in 0..<k { s += Double(a[i]) * Double(b[i * n + j]) }
-            XCTAssertEqual(Double(Float(bitPattern: all[j])), s, accuracy: 1e-4)
-        }
-    }
-}

@@ -40,10 +40,11 @@ public enum Parallel {
         }
     }
 
-    /// Runs `body(index, range)` for every shard, concurrently when there are several.
-    public static func forEachShard(_ shards: [Range<Int>], _ body: (Int, Range<Int>) -> Void) {
-        if shards.count == 1 {
-            body(0, shards[0])
+    /// Runs `body(index, range)` for every shard, concurrently when there are several and
+    /// `workers` allows (one runs them in turn on the calling thread).
+    public static func forEachShard(_ shards: [Range<Int>], workers: Int = threads, _ body: (Int, Range<Int>) -> Void) {
+        if shards.count == 1 || workers <= 1 {
+            for (i, range) in shards.enumerated() { body(i, range) }
             return
         }
         // concurrentPerform wants a @Sendable closure; the shards it hands out are disjoint.

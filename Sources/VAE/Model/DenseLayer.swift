@@ -2,20 +2,21 @@
 /// functions over explicit buffers. W is (inputs x outputs), row-major. Single-threaded:
 /// callers parallelise over shards of rows, or bands of weight rows for the gradients.
 public enum DenseLayer {
-    /// `rowInvariant`: each row's bits must not depend on `rows` (see
-    /// `Matrix.multiplyRowInvariant`); chains need it, training does not pay for it.
+    /// `fixedOrder`: the weight laid out for `FixedOrderProduct`, whose rows do not depend
+    /// on the other rows (frozen networks); without it, OpenBLAS (training).
     public static func forward(
         _ x: FloatView, rows: Int, inputs: Int,
         weight: FloatView, bias: FloatView, outputs: Int,
-        into y: FloatView, rowInvariant: Bool = false
+        into y: FloatView, fixedOrder: PackedMatrix? = nil
     ) {
+        if let fixedOrder {
+            checkBounds(fixedOrder.rows == inputs && fixedOrder.columns == outputs, "a packed weight of another shape")
+            FixedOrderProduct.multiply(x, rows: rows, lda: inputs, by: fixedOrder, bias: bias, into: y, ldc: outputs)
+            return
+        }
         let out = y.pointer(rows * outputs)
         let xs = x.reading(rows * inputs), w = weight.reading(inputs * outputs)
-        if rowInvariant {
-            Matrix.multiplyRowInvariant(xs, lda: inputs, w, ldb: outputs, into: out, ldc: outputs, m: rows, n: outputs, k: inputs)
-        } else {
-            Matrix.multiply(xs, lda: inputs, w, ldb: outputs, into: out, ldc: outputs, m: rows, n: outputs, k: inputs)
-        }
+        Matrix.multiply(xs, lda: inputs, w, ldb: outputs, into: out, ldc: outputs, m: rows, n: outputs, k: inputs)
         Matrix.addRowVector(bias.reading(outputs), to: out, rows: rows, columns: outputs, stride: outputs)
     }
 

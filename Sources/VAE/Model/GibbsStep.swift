@@ -52,7 +52,7 @@ public struct GibbsStep: Sendable {
                               _ body: (Range<Int>, UnsafeMutablePointer<RandomStream>) -> Void) {
         streams.withUnsafeMutableBufferPointer { buffer in
             let s = UnsafeSendable(buffer.baseAddress!)
-            Parallel.forEachShard(network.shards(rows: rows)) { _, range in body(range, s.value) }
+            Parallel.forEachShard(network.shards(rows: rows), workers: network.shardLimit) { _, range in body(range, s.value) }
         }
     }
 }

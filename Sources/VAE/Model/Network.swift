@@ -13,33 +13,42 @@ public struct Network: Sendable {
     /// The first layer's weights laid out for the sparse product (`SparseRowSum.pack`),
     /// when they will not change.
     private let packedFirstLayer: FloatBuffer?
-
-    /// Whether each row's results must not depend on how many rows share its batch (see
-    /// `Matrix.multiplyRowInvariant`): chains need it, and pay for it with products padded
-    /// to whole row blocks.
-    public let rowInvariant: Bool
+    /// Every layer's weights laid out for `FixedOrderProduct`, when they will not change.
+    private let fixedOrder: FixedOrderLayers?
 
     /// `frozen`: the parameters will not change while this network is used (a loaded model,
-    /// not one in training), so the first layer's weights are laid out once for the sparse
-    /// product instead of block by block in every batch. `rowInvariant` defaults to
-    /// `frozen`: a loaded model serves chains.
-    public init(parameters: Parameters, frozen: Bool = false, rowInvariant: Bool? = nil) {
+    /// not one in training). Its weights are then laid out once, for the sparse first layer
+    /// and for `FixedOrderProduct`, whose rows come out with the same bits whatever the
+    /// batch, the shard, the thread and the CPU: a chain's trajectory, an encoding and an
+    /// evaluation must not depend on what else is computed beside them. Training's weights
+    /// change every batch; it keeps OpenBLAS (see `shards(rows:)` for its bits).
+    public init(parameters: Parameters, frozen: Bool = false) {
         self.parameters = parameters
-        self.rowInvariant = rowInvariant ?? frozen
         bands = GradientBand.bands(of: parameters)
         let a = parameters.architecture
         packedFirstLayer = frozen ? SparseRowSum.pack(parameters.w1, rows: a.inputSize, width: a.hiddenSize) : nil
+        fixedOrder = frozen ? FixedOrderLayers(parameters) : nil
     }
+
+    /// Whether each row's results depend on that row alone (a frozen network's do).
+    public var isRowInvariant: Bool { fixedOrder != nil }
 
     public var architecture: Architecture { parameters.architecture }
 
-    /// How `rows` rows are split.
-    /// A row-invariant network cuts at whole row blocks, so that a row sits at the same
-    /// place in its block of the products whatever the batch (OpenBLAS's kernels sum the
-    /// rows of a block in more than one order).
+    /// How `rows` rows are split into shards, which up to `shardLimit` threads run.
+    ///
+    /// A frozen network's rows do not depend on their shard, so it makes one per thread.
+    /// Training's products go through OpenBLAS, which gives a row other bits in a product
+    /// of another row count, so a trained model would depend on the thread count (shards
+    /// of a study trained on 1 and 2 threads differed in the 7th digit). Training therefore
+    /// cuts every batch into the same `trainingShards` pieces whatever the thread count:
+    /// two, the cores of every machine here, so 2 threads lose nothing and 1 thread runs the
+    /// two in turn. Its bits still depend on the OpenBLAS kernel (docs/reliability.md).
     public func shards(rows: Int) -> [Range<Int>] {
-        Parallel.shards(rows, limit: shardLimit, alignment: rowInvariant ? Matrix.rowBlock : 1)
+        Parallel.shards(rows, limit: isRowInvariant ? shardLimit : Self.trainingShards)
     }
+
+    public static let trainingShards = 2
 
     private func shards(rows: Int, _ ws: Workspace) -> [Range<Int>] {
         precondition(rows <= ws.capacity, "\(rows) rows in a workspace for \(ws.capacity)")
@@ -51,21 +60,21 @@ public struct Network: Sendable {
     /// Encoder: writes h1 and [mu | logvar] for `rows` inputs (rows x D). Binary inputs take
     /// the sparse first layer unless `dense` is set (the reference for tests).
     public func encode(_ x: FloatView, rows: Int, workspace ws: Workspace, dense: Bool = false) {
-        Parallel.forEachShard(shards(rows: rows, ws)) { i, range in
+        Parallel.forEachShard(shards(rows: rows, ws), workers: shardLimit) { i, range in
             encodeShard(x, range, ws, ws.binaryShards[i], dense: dense)
         }
     }
 
     /// Decoder: writes h3 and the logits for the `rows` codes in `ws.latent`.
     public func decode(rows: Int, workspace ws: Workspace) {
-        Parallel.forEachShard(shards(rows: rows, ws)) { _, range in decodeShard(range, ws) }
+        Parallel.forEachShard(shards(rows: rows, ws), workers: shardLimit) { _, range in decodeShard(range, ws) }
     }
 
     /// The negative ELBO of each row with one reparameterised sample drawn with the noise
     /// already in `ws.noise`: writes ws.reconstruction and ws.kl, returns their batch means.
     @discardableResult
     public func loss(_ x: FloatView, rows: Int, workspace ws: Workspace, dense: Bool = false) -> (reconstruction: Double, kl: Double) {
-        Parallel.forEachShard(shards(rows: rows, ws)) { i, range in
+        Parallel.forEachShard(shards(rows: rows, ws), workers: shardLimit) { i, range in
             lossShard(x, range, ws, ws.binaryShards[i], dense: dense)
         }
         return means(rows: rows, ws)
@@ -81,7 +90,7 @@ public struct Network: Sendable {
     ) -> (reconstruction: Double, kl: Double) {
         precondition(ws.training, "a workspace made without training: true has no room for gradients")
         let split = shards(rows: rows, ws)
-        Parallel.forEachShard(split) { i, range in
+        Parallel.forEachShard(split, workers: shardLimit) { i, range in
             lossShard(x, range, ws, ws.binaryShards[i], dense: dense)
             backpropagateShard(x, range, ws, scale: 1 / Float(rows))
         }
@@ -120,11 +129,11 @@ public struct Network: Sendable {
         } else {
             binary.invalidate()
             DenseLayer.forward(input, rows: n, inputs: a.inputSize, weight: p.w1, bias: p.b1, outputs: a.hiddenSize, into: h1,
-                               rowInvariant: rowInvariant)
+                               fixedOrder: fixedOrder?.w1)
         }
         a.activation.forward(h1, count: n * a.hiddenSize)
         DenseLayer.forward(h1, rows: n, inputs: a.hiddenSize, weight: p.w2, bias: p.b2, outputs: 2 * a.latentSize,
-                           into: ws.encoderOutput.view + first * 2 * a.latentSize, rowInvariant: rowInvariant)
+                           into: ws.encoderOutput.view + first * 2 * a.latentSize, fixedOrder: fixedOrder?.w2)
     }
 
     private func decodeShard(_ range: Range<Int>, _ ws: Workspace) {
@@ -132,10 +141,10 @@ public struct Network: Sendable {
         let n = range.count, first = range.lowerBound
         let h3 = ws.decoderHidden.view + first * a.hiddenSize
         DenseLayer.forward(ws.latent.view + first * a.latentSize, rows: n, inputs: a.latentSize, weight: p.w3, bias: p.b3,
-                           outputs: a.hiddenSize, into: h3, rowInvariant: rowInvariant)
+                           outputs: a.hiddenSize, into: h3, fixedOrder: fixedOrder?.w3)
         a.activation.forward(h3, count: n * a.hiddenSize)
         DenseLayer.forward(h3, rows: n, inputs: a.hiddenSize, weight: p.w4, bias: p.b4, outputs: a.inputSize,
-                           into: ws.logits.view + first * a.inputSize, rowInvariant: rowInvariant)
+                           into: ws.logits.view + first * a.inputSize, fixedOrder: fixedOrder?.w4)
     }
 
     private func lossShard(_ x: FloatView, _ range: Range<Int>, _ ws: Workspace, _ binary: BinaryRows, dense: Bool) {
@@ -193,5 +202,19 @@ public struct Network: Sendable {
         } else {
             DenseLayer.weightGradient(input, rows: rows, inputs: inputs, band: inputRows, outputGradient: dy, outputs: outputs, into: out)
         }
+    }
+}
+
+/// A frozen network's four weight matrices laid out for `FixedOrderProduct` (the first one
+/// for inputs that are not binary; binary ones take the sparse first layer).
+struct FixedOrderLayers: Sendable {
+    let w1, w2, w3, w4: PackedMatrix
+
+    init(_ p: Parameters) {
+        let a = p.architecture
+        w1 = PackedMatrix(p.w1, rows: a.inputSize, columns: a.hiddenSize)
+        w2 = PackedMatrix(p.w2, rows: a.hiddenSize, columns: 2 * a.latentSize)
+        w3 = PackedMatrix(p.w3, rows: a.latentSize, columns: a.hiddenSize)
+        w4 = PackedMatrix(p.w4, rows: a.hiddenSize, columns: a.inputSize)
     }
 }

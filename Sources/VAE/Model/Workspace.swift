@@ -47,10 +47,11 @@ public final class Workspace: @unchecked Sendable {
         return capacity * one.buffers.reduce(0) { $0 + $1.count } * MemoryLayout<Float>.stride
     }
 
-    /// `shards` is the most shards a `Network` may cut a batch into (its `shardLimit`).
+    /// `shards` is the most shards a `Network` may cut a batch into (its `shardLimit`, or
+    /// training's fixed `Network.trainingShards`).
     /// `training`: room for the gradients too, 6 MB more for 500 rows that chains and
     /// evaluation never touch (a server runs several such workspaces at once).
-    public init(_ architecture: Architecture, capacity: Int, shards: Int = Parallel.threads, training: Bool = false) {
+    public init(_ architecture: Architecture, capacity: Int, shards: Int = max(Parallel.threads, Network.trainingShards), training: Bool = false) {
         self.architecture = architecture
         self.capacity = capacity
         let d = architecture.inputSize, h = architecture.hiddenSize, z = architecture.latentSize

@@ -140,7 +140,7 @@ public final class Trainer: @unchecked Sendable {
         let out = batch.view, noise = workspace.noise.view
         train.pixels.withUnsafeBufferPointer { px in
             let pixels = UnsafeSendable(px)
-            Parallel.forEachShard(network.shards(rows: images.count)) { _, rows in
+            Parallel.forEachShard(network.shards(rows: images.count), workers: network.shardLimit) { _, rows in
                 for i in rows {
                     var rng = RandomStream(seed: seed, stream: stream | UInt64(i))
                     let image = UnsafeBufferPointer(rebasing: pixels.value[(images[first + i] * d)..<((images[first + i] + 1) * d)])
