@@ -2,7 +2,8 @@
 # Tests build in release: the numeric kernels are SIMD code that debug builds run
 # 50-100x slower, and release shares one build folder with `make run`.
 # `make test` runs the XCTest suite twice: as built, then under AddressSanitizer with the
-# buffers' bounds checks (scripts/sanitize, its own build folder .build-asan); and every
+# buffers' bounds checks (scripts/sanitize, its own build folder .build-asan); the
+# row-invariance tests again under every OpenBLAS kernel the CPU runs (scripts/test-core-types); and every
 # command of the README's "Commands" section at a small size (scripts/test-commands).
 SWIFT ?= swift
 BIN := .build/release
@@ -25,6 +26,7 @@ run: build
 test: setup
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build --disable-swift-testing
+	SWIFT=$(SWIFT) scripts/test-core-types $(BIN)/vaedyn $(MODEL)
 	scripts/sanitize address
 	scripts/fuzz http 200000
 	scripts/fuzz json 100000
