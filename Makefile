@@ -7,6 +7,8 @@
 # command of the README's "Commands" section at a small size (scripts/test-commands).
 SWIFT ?= swift
 BIN := .build/release
+# A layer may import only what Package.swift gives it (HTTP and VAE never each other).
+CHECKED := --explicit-target-dependency-import-check error
 MODEL ?= models/mnist-default.vaem
 # The tests that serve two models at once take this one second.
 SECOND_MODEL ?= models/fashion-default.vaem
@@ -17,14 +19,14 @@ setup:
 	@scripts/setup
 
 build: setup
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release $(CHECKED)
 
 # Serves every model in models/ (config/vaedyn.json: models.directory, models.default).
 run: build
 	$(BIN)/vaedyn serve
 
 test: setup
-	$(SWIFT) build -c release --build-tests
+	$(SWIFT) build -c release --build-tests $(CHECKED)
 	$(SWIFT) test -c release --skip-build --disable-swift-testing
 	SWIFT=$(SWIFT) scripts/test-core-types $(BIN)/vaedyn $(MODEL)
 	scripts/sanitize address

@@ -33,6 +33,9 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CPNG"]),
         .target(name: "VAE", dependencies: ["CBLAS", "CKernels", "CZlib", "CSIMDMath"], swiftSettings: numericFlags),
         .target(name: "Dynamics", dependencies: ["VAE"], swiftSettings: numericFlags),
+        // Population runs, reproduction, study, imputation plans, shards and reports: the
+        // experiments, between Dynamics and the command line (knows nothing of the terminal).
+        .target(name: "Experiments", dependencies: ["VAE", "Dynamics"], swiftSettings: numericFlags),
         .target(name: "HTTP", dependencies: ["CZlib", "COpenSSL", "CThreadName"]),
         // The API: routes and JSON contracts gluing Dynamics to HTTP, configuration, metrics.
         .target(
@@ -49,6 +52,7 @@ let package = Package(
             dependencies: [
                 "VAE",
                 "Dynamics",
+                "Experiments",
                 "HTTP",
                 "Service",
                 "CMalloc",
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG"]),
         .testTarget(name: "VAETests", dependencies: ["VAE"], resources: [.copy("Fixtures")], swiftSettings: numericFlags),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "VAE"], swiftSettings: numericFlags),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Dynamics", "VAE"], swiftSettings: numericFlags),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CZlib"], resources: [.copy("Corpus")]),
         // Fuzz targets under libFuzzer (scripts/fuzz); without -DFUZZING, replay tools.
         .target(name: "FuzzReplay"),

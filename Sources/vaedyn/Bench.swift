@@ -1,3 +1,4 @@
+import Experiments
 import ArgumentParser
 import Dynamics
 import Foundation
@@ -36,7 +37,7 @@ struct Bench: ParsableCommand {
         print("vaedyn (\(a), \(Parallel.threads) threads)")
         var train = Double.nan, chain500 = Double.nan, chain1 = Double.nan
         if only != .chains {
-            train = median((0..<runs).map { _ in trainingRate(a) })
+            train = median((0..<runs).map { _ in SpeedMeasurements.trainingRate(a, steps: trainingSteps) })
             print(String(format: "  training:        %8.0f images/s at batch 100   %6.1f GFLOP/s dense-equivalent", train, train * a.flopsPerTrainingImage / 1e9))
         }
         if only != .training {
@@ -45,21 +46,21 @@ struct Bench: ParsableCommand {
                          products.fixedOrder * 1e3, products.openBLAS * 1e3, products.ratio))
             let trained = try reporting(model) { try DynamicsModel(bundle: ModelBundle(contentsOf: URL(fileURLWithPath: model))) }
             print("  chains run the weights of \(model); inputs are its stored exemplars")
-            chain500 = median((0..<runs).map { _ in chainRate(trained, chains: 500, steps: chainSteps) })
+            chain500 = median((0..<runs).map { _ in SpeedMeasurements.chainRate(trained, chains: 500, steps: chainSteps) })
             print(String(format: "  chains x500:     %8.0f chain-steps/s          %6.1f GFLOP/s dense-equivalent", chain500, chain500 * a.flopsPerChainStep / 1e9))
-            chain1 = median((0..<runs).map { _ in chainRate(trained, chains: 1, steps: oneChainSteps) })
+            chain1 = median((0..<runs).map { _ in SpeedMeasurements.chainRate(trained, chains: 1, steps: oneChainSteps) })
             print(String(format: "  one chain:       %8.0f chain-steps/s", chain1))
             // The engine's path for one trial, as the page runs it: its products go through
             // the same code as a batch's, so that the trial has the bits it has among others.
             let gibbs = GibbsKernel(sampleImage: true, sampleLatent: true)
-            let engine1 = try median((0..<runs).map { _ in try kernelChainRate(trained, kernel: gibbs, chains: 1, steps: oneChainSteps) })
+            let engine1 = try median((0..<runs).map { _ in try SpeedMeasurements.kernelChainRate(trained, kernel: gibbs, chains: 1, steps: oneChainSteps) })
             print(String(format: "  one trial:       %8.0f chain-steps/s (engine path; %.2fx the bare chain)", engine1, engine1 / chain1))
-            let endToEnd = try median((0..<runs).map { _ in try endToEndDynamicsSeconds(trained, steps: chainSteps) })
+            let endToEnd = try median((0..<runs).map { _ in try SpeedMeasurements.endToEndDynamicsSeconds(trained, steps: chainSteps) })
             print(String(format: "  dynamics run:    %8.3f s for 500 trials x %d steps, end to end (records encoded)", endToEnd, chainSteps))
             let mask = try ImputationMask(.named("top-half"), pixels: a.inputSize)
             let kernels: [ChainKernel] = [GibbsKernel(sampleImage: true, sampleLatent: true), ClampedKernel(mask: mask, sampleImage: true, sampleLatent: true),
                                           MetropolisWithinGibbsKernel(mask: mask)]
-            let rates = try kernels.map { k in try median((0..<runs).map { _ in try kernelChainRate(trained, kernel: k, steps: chainSteps) }) }
+            let rates = try kernels.map { k in try median((0..<runs).map { _ in try SpeedMeasurements.kernelChainRate(trained, kernel: k, steps: chainSteps) }) }
             print(String(format: "  kernels x500 (engine path, top half hidden): gibbs %.0f, clamped %.0f (%.2fx), mwg %.0f (%.2fx) chain-steps/s",
                          rates[0], rates[1], rates[1] / rates[0], rates[2], rates[2] / rates[0]))
         }
@@ -81,59 +82,6 @@ struct Bench: ParsableCommand {
     }
 
     func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
-
-    /// Random binary images with 13 % ones, the peers' data.
-    func randomImages(count: Int, dimension: Int, seed: UInt64) -> ImageSet {
-        var rng = RandomStream(seed: seed)
-        let pixels = (0..<(count * dimension)).map { _ in rng.uniform() < 0.13 ? UInt8(255) : 0 }
-        return ImageSet(rows: 28, columns: dimension / 28, pixels: pixels, labels: [UInt8](repeating: 0, count: count))
-    }
-
-    func trainingRate(_ a: Architecture) -> Double {
-        let images = randomImages(count: (trainingSteps + 20) * 100, dimension: a.inputSize, seed: 7)
-        let parameters = Parameters(a)
-        parameters.initialize(seed: 1)
-        var options = TrainingOptions()
-        options.epochs = 1
-        let trainer = Trainer(parameters: parameters, train: images, test: nil, options: options)
-        // The first 20 batches warm caches and thread pools and are not timed.
-        var started = Date()
-        _ = trainer.run(shouldStop: {
-            if trainer.position.batch == 20 { started = Date() }
-            return trainer.position.batch >= trainingSteps + 20
-        }) { _ in }
-        return Double(trainingSteps * 100) / Date().timeIntervalSince(started)
-    }
-
-    /// Chain-steps per second of the bare Gibbs step (encode, sample z, decode, sample x).
-    func chainRate(_ model: DynamicsModel, chains: Int, steps: Int) -> Double {
-        let a = model.architecture
-        let ws = Workspace(a, capacity: chains)
-        let x = FloatBuffer(count: chains * a.inputSize)
-        var streams = (0..<chains).map { RandomStream(seed: 3, stream: UInt64($0)) }
-        // A model may store no exemplars: the chains then start from blank images.
-        let stored = model.bundle.exemplarPixels
-        let exemplars = stored.isEmpty ? [[UInt8](repeating: 0, count: a.inputSize)] : stored
-        for r in 0..<chains {
-            exemplars[r % exemplars.count].withUnsafeBufferPointer {
-                Binarizer().binarize($0, count: a.inputSize, into: x.view + r * a.inputSize, rng: &streams[r])
-            }
-        }
-        let step = GibbsStep()
-        // The bare step, without the engine's bookkeeping (the end-to-end dynamics figure
-        // and "one trial" have it); the products are the engine's.
-        let network = model.network
-        for _ in 0..<5 {
-            step.recognise(network, x: x.view, rows: chains, workspace: ws, streams: &streams)
-            step.generate(network, rows: chains, workspace: ws, into: x.view, streams: &streams)
-        }
-        let start = Date()
-        for _ in 0..<steps {
-            step.recognise(network, x: x.view, rows: chains, workspace: ws, streams: &streams)
-            step.generate(network, rows: chains, workspace: ws, into: x.view, streams: &streams)
-        }
-        return Double(chains * steps) / Date().timeIntervalSince(start)
-    }
 
     func runPeer(folder: String, script: String, env: [String: String]) -> [String: Double]? {
         let process = Process()

@@ -1,18 +1,9 @@
 import ArgumentParser
+import Experiments
 import VAE
 
-/// A failure to report in one line and exit non-zero, without a stack trace.
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Runs `body`, turning any error into a one-line message (the library errors describe
-/// themselves, naming the file and the problem).
-func reporting<T>(_ context: String, _ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as CLIError { throw e } catch {
-        throw CLIError("\(context): \(error)")
-    }
-}
+/// A failure to report in one line and exit non-zero, without a stack trace: the same
+/// error the experiments throw, so that the command line passes theirs through as they are.
+typealias CLIError = ExperimentError
 
 extension Activation: ExpressibleByArgument {}

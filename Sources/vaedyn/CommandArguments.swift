@@ -1,3 +1,4 @@
+import Experiments
 import ArgumentParser
 
 /// A sharded command's settings in its shard files: its command line without the shard

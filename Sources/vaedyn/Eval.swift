@@ -1,3 +1,4 @@
+import Experiments
 import ArgumentParser
 import Foundation
 import VAE
@@ -25,7 +26,7 @@ struct Eval: ParsableCommand {
         var test = try reporting("test data") { try ImageSet(folder: URL(fileURLWithPath: folder), prefix: "t10k") }
         if let limit { test = test.subset(Array(0..<min(limit, test.count))) }
         let progress = Progress()
-        let metrics = TestSetMeasurement.measure(bundle, test: test, samples: samples, progress: progress)
+        let metrics = TestSetMeasurement.measure(bundle, test: test, samples: samples, progress: progress) { print($0) }
         if save {
             bundle.description.metrics = metrics
             try reporting("writing \(model)") { try bundle.write(to: url) }

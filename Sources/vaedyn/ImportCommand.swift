@@ -1,3 +1,4 @@
+import Experiments
 import ArgumentParser
 import Foundation
 import VAE
@@ -74,7 +75,7 @@ struct ImportCommand: ParsableCommand {
                 : "the file's concepts are not these weights' (or it has none): computed from the data")
         }
         if let tree { try TreeChoice(parsing: tree).apply(to: &bundle) }
-        bundle.description.metrics = TestSetMeasurement.measure(bundle, test: test, samples: samples, progress: progress)
+        bundle.description.metrics = TestSetMeasurement.measure(bundle, test: test, samples: samples, progress: progress) { print($0) }
         try reporting("writing \(out)") { try bundle.write(to: URL(fileURLWithPath: out)) }
         print("wrote \(out): \(a), \(bundle.description.concepts.count) concepts, from \(file) (SHA-256 \(sha256.prefix(12))...)")
     }

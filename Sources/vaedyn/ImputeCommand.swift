@@ -1,3 +1,4 @@
+import Experiments
 import ArgumentParser
 import Dynamics
 import Foundation
@@ -94,7 +95,7 @@ struct ImputeCommand: ParsableCommand {
         let interrupt = Interrupt.shared
         let progress = Progress()
         for (c, curve) in plan.curves.enumerated()
-        where !done.contains(where: { $0.kind == .curve && $0.mask == curve.mask.description && $0.kernel == curve.kernel.rawValue }) {
+        where !done.contains(where: { $0.curve?.mask == curve.mask.description && $0.kernel == curve.kernel.rawValue }) {
             let t0 = Date()
             let batches = try progress.phase("\(curve.mask), \(curve.kernel.rawValue): \(plan.pictures.count) images x \(trials) chains x \(steps) steps",
                                              total: plan.pictures.count) { report in
@@ -104,7 +105,7 @@ struct ImputeCommand: ParsableCommand {
             let record = plan.curveRecord(c, batches.results, seconds: Date().timeIntervalSince(t0))
             try reporting("appending to \(results)") { try ResultsFile.append(record, to: results) }
         }
-        if !done.contains(where: { $0.kind == .stages }) {
+        if !done.contains(where: { $0.stages != nil }) {
             let t0 = Date()
             let units = plan.stageUnits
             let stages = try progress.phase("stages: \(plan.population.count) inputs x \(plan.fractions.count) fractions", total: units.count) { report in

@@ -1,3 +1,4 @@
+import Experiments
 import Logging
 
 /// The command-line tool's logger: timestamped lines on stderr, so that long jobs leave a

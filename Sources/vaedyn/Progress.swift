@@ -1,8 +1,9 @@
+import Experiments
 import Foundation
 
 /// Progress on stderr: a redrawn bar on a terminal, plain lines (at most every few
 /// seconds) otherwise, so logs stay readable.
-final class Progress {
+final class Progress: ExperimentProgress {
     private let interactive = isatty(STDERR_FILENO) == 1
     private var lastLine = Date.distantPast
     private var barShown = false
@@ -26,28 +27,10 @@ final class Progress {
         Log.logger.info("\(text)")
     }
 
-    /// Runs `body` under a line naming it, a bar fed by the count `body` reports (of `total`), and a closing line with its seconds.
-    func phase<T>(_ name: String, total: Int, _ body: (@escaping (Int) -> Void) throws -> T) throws -> T {
-        let t0 = Date()
-        line(name)
-        let result = try body { [self] done in
-            let rate = Double(done) / max(Date().timeIntervalSince(t0), 1e-9)
-            update("\(name): \(done)/\(total)  ETA \(formatDuration(Double(total - done) / rate))", fraction: Double(done) / Double(total))
-        }
-        line(String(format: "  %.0f s", Date().timeIntervalSince(t0)))
-        return result
-    }
-
     func clear() {
         if barShown {
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             barShown = false
         }
     }
-}
-
-func formatDuration(_ seconds: Double) -> String {
-    guard seconds.isFinite else { return "?" }
-    let s = Int(seconds.rounded())
-    return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s / 60 % 60) : String(format: "%dm%02ds", s / 60, s % 60)
 }

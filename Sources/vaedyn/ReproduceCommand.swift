@@ -1,3 +1,4 @@
+import Experiments
 import ArgumentParser
 import Dynamics
 import Foundation
@@ -37,7 +38,7 @@ struct ReproduceCommand: ParsableCommand {
         if let shard = try sharding.selected() {
             let units = shard.units(of: reproduction.inputs.count)
             progress.line("shard \(shard): inputs \(units.lowerBound)..<\(units.upperBound) of \(reproduction.inputs.count)")
-            let results = try reproduction.run(units, progress: progress)
+            let results = try reproduction.run(units, progress: progress, isCancelled: { Interrupt.shared.isRequested })
             let file = ShardFile<ReproductionSettings, InputReproduction>(
                 header: .init(command: "reproduce", settings: settings, inputSHA256: reproduction.modelSHA256, shard: shard, units: reproduction.inputs.count),
                 lines: zip(units, results).map { .init(unit: $0, result: $1) })
@@ -45,7 +46,7 @@ struct ReproduceCommand: ParsableCommand {
             progress.line(String(format: "wrote %@ in %.0f s", url.path, Date().timeIntervalSince(started)))
             return
         }
-        let report = try reproduction.report(try reproduction.run(0..<reproduction.inputs.count, progress: progress))
+        let report = try reproduction.report(try reproduction.run(0..<reproduction.inputs.count, progress: progress, isCancelled: { Interrupt.shared.isRequested }))
         let out = out ?? reproduction.defaultReport
         try reporting("writing \(out)") { try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: out)) }
         progress.line(String(format: "wrote %@ in %.0f s", out, Date().timeIntervalSince(started)))

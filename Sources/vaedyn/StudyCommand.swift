@@ -1,3 +1,4 @@
+import Experiments
 import ArgumentParser
 import Foundation
 import VAE
@@ -116,7 +117,8 @@ struct StudyCommand: ParsableCommand {
             // Shards calibrate side by side in one work folder, each in its own.
             let calibration = shard.map { work.appendingPathComponent("calibration-shard-\($0.index)-of-\($0.count)") } ?? work
             var estimate = try StudyEstimate(measured: measured, work: calibration, measurement: measurement, latent: mine.map(\.latent).max()!,
-                                             settings: settings, train: train, test: test, hashes: hashes, progress: progress)
+                                             settings: settings, train: train, test: test, hashes: hashes, progress: progress,
+                                             isCancelled: { interrupt.isRequested })
             if shard != nil { try? FileManager.default.removeItem(at: calibration) }
             progress.line("estimate: " + estimate.describe(epochs: epochsToTrain, checkpoints: total))
             for (training, epochs) in zip(runs, pending) {
@@ -125,7 +127,7 @@ struct StudyCommand: ParsableCommand {
                     let url = training.modelURL(epoch: epoch)
                     var building = 0.0
                     if !FileManager.default.fileExists(atPath: url.path) {
-                        building = try training.advance(to: epoch, progress: progress)
+                        building = try training.advance(to: epoch, progress: progress, isCancelled: { interrupt.isRequested })
                         left.epochs -= max(0, epoch - trainedTo)
                         trainedTo = epoch
                     }
@@ -203,4 +205,12 @@ struct StudyCommand: ParsableCommand {
             + String(format: "(test -ELBO %.2f, best %.2f; own-class share %.3f)", c.testNegativeELBO, selection.best.testNegativeELBO, c.finalOwnShare))
         print("wrote \(path); measure it with: vaedyn eval \(path) --save")
     }
+}
+
+/// A study's settings in its shard files: the command line. (Shards trained on other
+/// thread counts train the same bits, since training cuts every batch the same way,
+/// `Network.shards(rows:)`; headers of earlier studies also name their thread count, which
+/// decoding ignores.)
+struct StudyShardSettings: Codable, Equatable {
+    var command = CommandArguments()
 }

@@ -1,3 +1,4 @@
+import Experiments
 import ArgumentParser
 
 @main
@@ -8,4 +9,18 @@ struct Vaedyn: ParsableCommand {
         subcommands: [Train.self, Eval.self, Bench.self, DynamicsCommand.self, SweepCommand.self, ReproduceCommand.self, StudyCommand.self, ImputeCommand.self, TreeCommand.self, ExportCommand.self, ImportCommand.self, MergeCommand.self, EncodeCommand.self,
                       Serve.self, Health.self, ParametersCommand.self]
     )
+
+    /// The experiments throw `CancellationError` when told to stop (Ctrl-C or SIGTERM, see
+    /// `Interrupt`) after saving what they can; the command line's convention for that is
+    /// exit 130.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch is CancellationError {
+            exit(withError: ExitCode(130))
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,17 +1,17 @@
 /// The checkpoint that best shows the paper's picture, by a rule fixed before the grid was
 /// run: the largest own-class share at the last step among the checkpoints whose test
 /// negative ELBO is within `tolerance` nats of the grid's best (ties: the first measured).
-struct StudySelection {
-    static let tolerance = 5.0
-    static let rule = "the largest own-class share at the last step of the Fig 2b runs among the checkpoints whose test negative ELBO "
+public struct StudySelection {
+    public static let tolerance = 5.0
+    public static let rule = "the largest own-class share at the last step of the Fig 2b runs among the checkpoints whose test negative ELBO "
         + "is within \(Int(tolerance)) nats of the best of the grid"
 
     /// The checkpoint with the best test negative ELBO.
-    let best: StudyRecord
-    let candidates: [StudyRecord]
-    let chosen: StudyRecord
+    public let best: StudyRecord
+    public let candidates: [StudyRecord]
+    public let chosen: StudyRecord
 
-    init?(_ records: [StudyRecord]) {
+    public init?(_ records: [StudyRecord]) {
         guard let best = records.min(by: { $0.testNegativeELBO < $1.testNegativeELBO }) else { return nil }
         self.best = best
         candidates = records.filter { $0.testNegativeELBO <= best.testNegativeELBO + Self.tolerance }
@@ -21,5 +21,5 @@ struct StudySelection {
 
 extension StudyRecord {
     /// The own-class share at the last step of the Fig 2b runs.
-    var finalOwnShare: Float { ownShare[String(settings.steps)] ?? 0 }
+    public var finalOwnShare: Float { ownShare[String(settings.steps)] ?? 0 }
 }

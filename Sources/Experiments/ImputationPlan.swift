@@ -1,4 +1,3 @@
-import ArgumentParser
 import Dynamics
 import Foundation
 
@@ -6,31 +5,54 @@ import Foundation
 /// batch of images of each (mask, kernel) curve, then one per stage input (all its fractions).
 /// A single run goes through the same units, so a merged run adds the same numbers in the
 /// same order and writes the same records.
-struct ImputationPlan {
-    enum Unit: Equatable {
+public struct ImputationPlan {
+    public enum Unit: Equatable {
         case curve(Int, batch: Int)
         case stage(input: Int)
 
         /// The curve a batch belongs to; nil for a stage input.
-        var curve: Int? { if case .curve(let c, _) = self { c } else { nil } }
+        public var curve: Int? { if case .curve(let c, _) = self { c } else { nil } }
     }
 
     /// What a unit adds: a batch's tallies at every t, or an input's stage at every fraction.
-    struct Result: Codable {
-        var tallies: [ImputationTally]?
-        var stages: [Int?]?
+    /// In a shard file, {"tallies": [...]} or {"stages": [...]}.
+    public enum Result: Codable {
+        case tallies([ImputationTally])
+        case stages([Int?])
+
+        private enum CodingKeys: String, CodingKey { case tallies, stages }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            if let tallies = try c.decodeIfPresent([ImputationTally].self, forKey: .tallies) {
+                self = .tallies(tallies)
+            } else {
+                self = .stages(try c.decode([Int?].self, forKey: .stages))
+            }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            switch self {
+            case .tallies(let t): try c.encode(t, forKey: .tallies)
+            case .stages(let s): try c.encode(s, forKey: .stages)
+            }
+        }
+
+        var tallies: [ImputationTally] { if case .tallies(let t) = self { t } else { [] } }
+        var stages: [Int?] { if case .stages(let s) = self { s } else { [] } }
     }
 
-    let model: DynamicsModel
-    let settings: ImputationSettings
-    let curves: [ImputationExperiment]
-    let pictures: [[UInt8]]
-    let population: [DynamicsInput]
-    let fractions: [Float]
+    public let model: DynamicsModel
+    public let settings: ImputationSettings
+    public let curves: [ImputationExperiment]
+    public let pictures: [[UInt8]]
+    public let population: [DynamicsInput]
+    public let fractions: [Float]
     private let stageParameters: DynamicsParameters
-    let units: [Unit]
+    public let units: [Unit]
 
-    init(model: DynamicsModel, settings: ImputationSettings, curves: [ImputationExperiment], pictures: [[UInt8]], population: [DynamicsInput],
+    public init(model: DynamicsModel, settings: ImputationSettings, curves: [ImputationExperiment], pictures: [[UInt8]], population: [DynamicsInput],
          fractions: [Float], stageKernel: DynamicsParameters.Kernel) throws {
         self.model = model
         self.settings = settings
@@ -49,13 +71,13 @@ struct ImputationPlan {
             + population.indices.map { Unit.stage(input: $0) }
     }
 
-    var stageKernel: DynamicsParameters.Kernel { stageParameters.kernel }
+    public var stageKernel: DynamicsParameters.Kernel { stageParameters.kernel }
 
-    func units(ofCurve c: Int) -> [Int] { units.indices.filter { units[$0].curve == c } }
-    var stageUnits: [Int] { units.indices.filter { units[$0].curve == nil } }
+    public func units(ofCurve c: Int) -> [Int] { units.indices.filter { units[$0].curve == c } }
+    public var stageUnits: [Int] { units.indices.filter { units[$0].curve == nil } }
 
     /// Chain-steps of each unit, for a shard cut that gives the shards equal work.
-    var weights: [Int] {
+    public var weights: [Int] {
         units.map { unit in
             switch unit {
             case let .curve(c, batch): curves[c].batchRange(batch, images: pictures.count).count * curves[c].trials * (curves[c].steps + 1)
@@ -65,7 +87,7 @@ struct ImputationPlan {
     }
 
     /// Runs the units at `indices` in order: their results and seconds; `done(k)` after the k-th.
-    func run(_ indices: some Collection<Int>, isCancelled: () -> Bool, done: (Int) -> Void) throws -> (results: [Result], seconds: [Double]) {
+    public func run(_ indices: some Collection<Int>, isCancelled: () -> Bool, done: (Int) -> Void) throws -> (results: [Result], seconds: [Double]) {
         var results: [Result] = [], seconds: [Double] = []
         for u in indices {
             let t0 = Date()
@@ -77,43 +99,43 @@ struct ImputationPlan {
     }
 
     private func run(_ unit: Unit, isCancelled: () -> Bool) throws -> Result {
-        guard !isCancelled() else { throw ExitCode(130) }
+        guard !isCancelled() else { throw CancellationError() }
         switch unit {
         case let .curve(c, batch):
             let range = curves[c].batchRange(batch, images: pictures.count)
-            return Result(tallies: try curves[c].tallies(ofBatch: Array(pictures[range]), first: range.lowerBound))
+            return .tallies(try curves[c].tallies(ofBatch: Array(pictures[range]), first: range.lowerBound))
         case let .stage(input):
             var p = stageParameters, stages: [Int?] = []
             for fraction in fractions {
-                guard !isCancelled() else { throw ExitCode(130) }
+                guard !isCancelled() else { throw CancellationError() }
                 p.mask = .named("random:\(fraction):\(settings.seed)")
                 let last = try DynamicsRun(model: model, input: population[input], parameters: p).run { _ in }
-                guard case .summary(let s) = last else { throw CLIError("the stage run of input \(input) failed: \(last)") }
+                guard case .summary(let s) = last else { throw ExperimentError("the stage run of input \(input) failed: \(last)") }
                 stages.append(s.stage)
             }
-            return Result(stages: stages)
+            return .stages(stages)
         }
     }
 
     /// The results file's line of curve `c` from its units' results, in order.
-    func curveRecord(_ c: Int, _ results: [Result], seconds: Double) -> ImputationRecord {
+    public func curveRecord(_ c: Int, _ results: [Result], seconds: Double) -> ImputationRecord {
         let curve = curves[c]
-        return ImputationRecord(kind: .curve, model: model.id, kernel: curve.kernel.rawValue, settings: settings, seconds: seconds,
-                                mask: curve.mask.description, hiddenPixels: curve.mask.hiddenCount,
-                                scores: ImputationExperiment.scores(results.map { $0.tallies ?? [] }, images: pictures.count))
+        return ImputationRecord(model: model.id, kernel: curve.kernel.rawValue, settings: settings, seconds: seconds,
+                                measure: .curve(ImputationCurve(mask: curve.mask.description, hiddenPixels: curve.mask.hiddenCount,
+                                                                scores: ImputationExperiment.scores(results.map(\.tallies), images: pictures.count))))
     }
 
     /// The Fig 3 analogue's line: each input's stage (its minimum distances over the run)
     /// under a random mask hiding each fraction, no noise.
-    func stageRecord(_ results: [Result], seconds: Double) -> ImputationRecord {
-        let stages = results.map { $0.stages ?? [] }
+    public func stageRecord(_ results: [Result], seconds: Double) -> ImputationRecord {
+        let stages = results.map(\.stages)
         let sweep = PopulationSweep(ratios: fractions, levels: model.levels, stages: stages)
-        return ImputationRecord(kind: .stages, model: model.id, kernel: stageKernel.rawValue, settings: settings, seconds: seconds,
-                                fractions: fractions, levels: sweep.levels, stageCounts: sweep.stageCounts, stages: stages)
+        return ImputationRecord(model: model.id, kernel: stageKernel.rawValue, settings: settings, seconds: seconds,
+                                measure: .stages(ImputationStages(fractions: fractions, levels: sweep.levels, stageCounts: sweep.stageCounts, stages: stages)))
     }
 
     /// Every line of the results file, from the results (and seconds) of all units.
-    func records(_ results: [Result], seconds: [Double]) -> [ImputationRecord] {
+    public func records(_ results: [Result], seconds: [Double]) -> [ImputationRecord] {
         curves.indices.map { c in
             let u = units(ofCurve: c)
             return curveRecord(c, u.map { results[$0] }, seconds: u.map { seconds[$0] }.reduce(0, +))

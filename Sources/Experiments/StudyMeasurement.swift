@@ -4,17 +4,17 @@ import VAE
 
 /// Measures one checkpoint of a study, always the same way: the data it needs is prepared
 /// once (binarised with the evaluation seed), every run uses the same inputs and seeds.
-struct StudyMeasurement {
-    let settings: StudySettings
-    let classNames: [String]
-    let ratios: [Float]
+public struct StudyMeasurement {
+    public let settings: StudySettings
+    public let classNames: [String]
+    public let ratios: [Float]
     private let test: ImageSet
     private let testImages: FloatBuffer
     private let trainImages: FloatBuffer
 
-    static let evaluationSeed = Trainer.testBinarisationSeed
+    public static let evaluationSeed = Trainer.testBinarisationSeed
 
-    init(settings: StudySettings, classNames: [String], train: ImageSet, test: ImageSet) throws {
+    public init(settings: StudySettings, classNames: [String], train: ImageSet, test: ImageSet) throws {
         self.settings = settings
         self.classNames = classNames
         ratios = try reporting("--noise-grid") { try NoiseGrid.parse(settings.noiseGrid) }
@@ -25,7 +25,7 @@ struct StudyMeasurement {
 
     /// The figures of the model file at `url`, a checkpoint of run `run` at `epoch`;
     /// `buildingSeconds`, the time it took to write that file, counts as measuring.
-    func measure(_ url: URL, run: StudyGrid.Run, epoch: Int, buildingSeconds: Double, progress: Progress,
+    public func measure(_ url: URL, run: StudyGrid.Run, epoch: Int, buildingSeconds: Double, progress: ExperimentProgress,
                  isCancelled: @escaping () -> Bool) throws -> StudyRecord {
         let started = Date()
         let bundle = try reporting(url.path) { try ModelBundle(contentsOf: url) }
@@ -40,7 +40,7 @@ struct StudyMeasurement {
         let nll = try progress.phase("IS-NLL, k = \(s.importanceSamples), \(nllImages) test images", total: nllImages) { tick in
             evaluator.negativeLogLikelihood(images: testImages, count: nllImages, samples: s.importanceSamples, seed: seed, progress: tick)
         }
-        if isCancelled() { throw CLIError("interrupted") }
+        if isCancelled() { throw ExperimentError("interrupted") }
         let classes = classNames.indices.map { model.classConcept(label: $0)! }
         let geometry = ConceptGeometry(concepts: classes.map { bundle.conceptVectors[$0] }, means: means, labels: test.labels.map(Int.init))
 

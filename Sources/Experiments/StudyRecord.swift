@@ -2,63 +2,63 @@ import Foundation
 
 /// One line of a study's results file: a checkpoint (latent size, seed, epoch) and every
 /// measure of it. `StudyReport` documents each definition.
-struct StudyRecord: Codable, Equatable {
-    var latent: Int
-    var seed: UInt64
-    var epoch: Int
-    var settings: StudySettings
+public struct StudyRecord: Codable, Equatable {
+    public var latent: Int
+    public var seed: UInt64
+    public var epoch: Int
+    public var settings: StudySettings
 
-    var testNegativeELBO: Double
-    var trainNegativeELBO: Double
+    public var testNegativeELBO: Double
+    public var trainNegativeELBO: Double
     /// Test minus train negative ELBO: the generalisation gap.
-    var elboGap: Double
-    var importanceSampledNLL: Double
-    var activeUnits: Int
+    public var elboGap: Double
+    public var importanceSampledNLL: Double
+    public var activeUnits: Int
 
-    var conceptDistance: Double
-    var withinClassSpread: Double
-    var conceptSeparation: Double
+    public var conceptDistance: Double
+    public var withinClassSpread: Double
+    public var conceptSeparation: Double
 
     /// Mean over inputs of the share of trials nearest the own class concept, by step ("1", "10", "50").
-    var ownShare: [String: Float]
+    public var ownShare: [String: Float]
     /// Inputs whose own-class distance dips at 1 <= t <= 10 and then rises (`PopulationDynamics.InputResult.passesBy`).
-    var passesByShare: Float
+    public var passesByShare: Float
     /// Mean over inputs of the share of trials nearest each class concept at the last step, in the order of the class names.
-    var finalClassShares: [Float]
+    public var finalClassShares: [Float]
     /// The three classes holding most trials at the last step, most first.
-    var attractors: [String]
+    public var attractors: [String]
     /// Mean over inputs of the distance to the own class concept at t = 0...steps.
-    var meanOwnDistance: [Float]
+    public var meanOwnDistance: [Float]
 
-    var noiseRatios: [Float]
+    public var noiseRatios: [Float]
     /// stageCounts[ratio][stage - 1]: inputs in each stage (I, II, III) at each ratio.
-    var stageCounts: [[Int]]
+    public var stageCounts: [[Int]]
     /// Mean stage over the inputs at each ratio.
-    var meanStage: [Double?]
+    public var meanStage: [Double?]
     /// The mean stage never falls as the noise grows.
-    var meanStageRises: Bool
-    var stageTwoShare: Float
+    public var meanStageRises: Bool
+    public var stageTwoShare: Float
     /// Inputs whose stage never steps back as the noise grows.
-    var monotoneShare: Float
+    public var monotoneShare: Float
 
     /// The paper's example, the first test 6 (one of the inputs).
-    var sixStages: [Int?]
-    var sixReachesStageTwo: Bool
-    var sixOwnShare: Float
+    public var sixStages: [Int?]
+    public var sixReachesStageTwo: Bool
+    public var sixOwnShare: Float
 
     /// Training up to this epoch (cumulative over the run), and this checkpoint's measuring.
-    var trainingSeconds: Double
-    var measuringSeconds: Double
+    public var trainingSeconds: Double
+    public var measuringSeconds: Double
 
-    var key: StudyKey { StudyKey(latent: latent, seed: seed, epoch: epoch) }
+    public var key: StudyKey { StudyKey(latent: latent, seed: seed, epoch: epoch) }
 
-    var seconds: StudySeconds {
+    public var seconds: StudySeconds {
         get { StudySeconds(training: trainingSeconds, measuring: measuringSeconds) }
         set { (trainingSeconds, measuringSeconds) = (newValue.training, newValue.measuring) }
     }
 
     /// The record as a shard file holds it: its bytes the same on every rerun.
-    var withoutSeconds: StudyRecord {
+    public var withoutSeconds: StudyRecord {
         var r = self
         r.seconds = StudySeconds(training: 0, measuring: 0)
         return r
@@ -66,34 +66,45 @@ struct StudyRecord: Codable, Equatable {
 }
 
 /// The two times of a checkpoint: the run's training so far and this checkpoint's measuring.
-struct StudySeconds: Codable {
-    var training: Double
-    var measuring: Double
+public struct StudySeconds: Codable {
+    public var training: Double
+    public var measuring: Double
+
+    public init(training: Double, measuring: Double) {
+        self.training = training
+        self.measuring = measuring
+    }
 }
 
-struct StudyKey: Hashable {
-    let latent: Int, seed: UInt64, epoch: Int
+public struct StudyKey: Hashable {
+    public let latent: Int, seed: UInt64, epoch: Int
+
+    public init(latent: Int, seed: UInt64, epoch: Int) {
+        self.latent = latent
+        self.seed = seed
+        self.epoch = epoch
+    }
 }
 
 /// The results file: JSON Lines, one `StudyRecord` a line, appended as each checkpoint is measured.
 /// A results file of JSON Lines that long commands (study, impute) append to as they go.
-enum ResultsFile {
+public enum ResultsFile {
     /// The complete lines: a command killed while writing one leaves it unfinished, without its newline.
-    static func read<Record: Decodable>(_ type: Record.Type, _ path: String) throws -> [Record] {
+    public static func read<Record: Decodable>(_ type: Record.Type, _ path: String) throws -> [Record] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return try text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().enumerated().map { n, line in
             do { return try JSONDecoder().decode(Record.self, from: Data(line.utf8)) } catch {
-                throw CLIError("\(path), line \(n + 1): \(error)")
+                throw ExperimentError("\(path), line \(n + 1): \(error)")
             }
         }
     }
 
     /// A whole results file, as `vaedyn merge` writes it from shards: refused where a file
     /// is already, which may hold hours of measuring.
-    static func create<Record: Encodable>(_ records: [Record], at path: String) throws {
+    public static func create<Record: Encodable>(_ records: [Record], at path: String) throws {
         guard !FileManager.default.fileExists(atPath: path) else {
-            throw CLIError("\(path) exists; merge writes a whole results file: move it away or give --out")
+            throw ExperimentError("\(path) exists; merge writes a whole results file: move it away or give --out")
         }
         let data = try records.reduce(into: Data()) { $0 += try line($1) }
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -109,11 +120,11 @@ enum ResultsFile {
 
     /// Appends one line (after the complete ones) and flushes it to disk, so a killed
     /// command loses no measured line.
-    static func append<Record: Encodable>(_ record: Record, to path: String) throws {
+    public static func append<Record: Encodable>(_ record: Record, to path: String) throws {
         let line = try line(record)
         if !FileManager.default.fileExists(atPath: path) {
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CLIError("cannot create \(path)") }
+            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw ExperimentError("cannot create \(path)") }
         }
         let complete = try Data(contentsOf: URL(fileURLWithPath: path)).lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))

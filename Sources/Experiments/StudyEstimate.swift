@@ -5,14 +5,14 @@ import VAE
 /// at a measured time each. The rates come from the results file when it has lines (their
 /// own seconds), otherwise from a calibration: one epoch of the largest model and one full
 /// measurement of it (thrown away: the estimate costs one epoch and one checkpoint's measuring).
-struct StudyEstimate {
+public struct StudyEstimate {
     private(set) var imagesPerSecond: Double
     private(set) var secondsPerCheckpoint: Double
     private let imagesPerEpoch: Int
     private(set) var source: String
 
-    init(measured: [StudyRecord], work: URL, measurement: StudyMeasurement, latent: Int, settings: StudySettings, train: ImageSet,
-         test: ImageSet, hashes: [String: String], progress: Progress) throws {
+    public init(measured: [StudyRecord], work: URL, measurement: StudyMeasurement, latent: Int, settings: StudySettings, train: ImageSet,
+         test: ImageSet, hashes: [String: String], progress: ExperimentProgress, isCancelled: @escaping () -> Bool) throws {
         imagesPerEpoch = train.count / settings.batchSize * settings.batchSize
         if !measured.isEmpty {
             (imagesPerSecond, secondsPerCheckpoint) = Self.rates(measured, imagesPerEpoch: imagesPerEpoch)
@@ -23,9 +23,8 @@ struct StudyEstimate {
         // Seed 0 names a folder no run of a grid has (their seeds are positive); it is removed below.
         let training = StudyTraining(run: StudyGrid.Run(latent: latent, seed: 0), work: work, settings: settings, train: train, test: test, hashes: hashes)
         let trainer = training.freshTrainer()
-        let interrupt = Interrupt.shared
-        _ = trainer.run(shouldStop: { interrupt.isRequested || trainer.position.epoch >= 1 }) { _ in }
-        if interrupt.isRequested { throw CLIError("interrupted") }
+        _ = trainer.run(shouldStop: { isCancelled() || trainer.position.epoch >= 1 }) { _ in }
+        if isCancelled() { throw CancellationError() }
         imagesPerSecond = Double(trainer.imagesTrained) / max(trainer.secondsTraining, 1e-9)
         let started = Date()
         let url = training.modelURL(epoch: 1)
@@ -34,7 +33,7 @@ struct StudyEstimate {
             try TrainedBundle.make(id: "calibration", dataset: .mnist, trainer: trainer, epochs: 1, train: train, test: test, dataSHA256: hashes).write(to: url)
         }
         let building = Date().timeIntervalSince(started)
-        secondsPerCheckpoint = try measurement.measure(url, run: training.run, epoch: 1, buildingSeconds: building, progress: progress, isCancelled: { Interrupt.shared.isRequested }).measuringSeconds
+        secondsPerCheckpoint = try measurement.measure(url, run: training.run, epoch: 1, buildingSeconds: building, progress: progress, isCancelled: isCancelled).measuringSeconds
         try? FileManager.default.removeItem(at: training.folder)
         source = "a calibration: one epoch, one measurement"
     }
@@ -50,12 +49,12 @@ struct StudyEstimate {
     }
 
     /// Takes the seconds of every checkpoint measured so far as the rates.
-    mutating func observe(_ records: [StudyRecord]) {
+    public mutating func observe(_ records: [StudyRecord]) {
         (imagesPerSecond, secondsPerCheckpoint) = Self.rates(records, imagesPerEpoch: imagesPerEpoch)
         source = "the checkpoints measured so far"
     }
 
-    func describe(epochs: Int, checkpoints: Int) -> String {
+    public func describe(epochs: Int, checkpoints: Int) -> String {
         let training = Double(epochs * imagesPerEpoch) / imagesPerSecond, measuring = Double(checkpoints) * secondsPerCheckpoint
         return String(format: "about %@ (%d epochs of training at %.0f images/s: %@; %d checkpoints at %.0f s each: %@; from %@)",
                       formatDuration(training + measuring), epochs, imagesPerSecond, formatDuration(training), checkpoints, secondsPerCheckpoint,

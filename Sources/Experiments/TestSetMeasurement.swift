@@ -3,9 +3,9 @@ import VAE
 
 /// The figures `vaedyn eval` measures, and `vaedyn import` too: the negative ELBO, the
 /// active units and the importance-sampled negative log-likelihood over `test`, each
-/// printed as it is known.
-enum TestSetMeasurement {
-    static func measure(_ bundle: ModelBundle, test: ImageSet, samples: Int, progress: Progress) -> ModelMetrics {
+/// handed to `result` as a line as soon as it is known.
+public enum TestSetMeasurement {
+    public static func measure(_ bundle: ModelBundle, test: ImageSet, samples: Int, progress: ExperimentProgress, result: (String) -> Void) -> ModelMetrics {
         let seed = Trainer.testBinarisationSeed
         let images = Binarizer().binarize(test, seed: seed)
         let evaluator = Evaluator(network: Network(parameters: bundle.parameters, frozen: true))
@@ -13,10 +13,10 @@ enum TestSetMeasurement {
 
         let start = Date()
         let elbo = evaluator.negativeELBO(images: images, count: test.count, seed: seed)
-        print(String(format: "test negative ELBO: %.3f nats (one sample per image, seed %llu)", elbo, seed))
+        result(String(format: "test negative ELBO: %.3f nats (one sample per image, seed %llu)", elbo, seed))
         let means = evaluator.encoderMeans(images: images.view, count: test.count)
         let active = Evaluator.activeUnits(means: means, latent: bundle.architecture.latentSize)
-        print("active latent units: \(active) of \(bundle.architecture.latentSize) (variance of the encoder mean > 0.01)")
+        result("active latent units: \(active) of \(bundle.architecture.latentSize) (variance of the encoder mean > 0.01)")
         var nll = Double.nan
         if samples > 0 {
             let t0 = Date()
@@ -27,7 +27,7 @@ enum TestSetMeasurement {
                                 fraction: Double(done) / Double(test.count))
             }
             progress.clear()
-            print(String(format: "test negative log-likelihood: %.3f nats (importance sampling, k = %d)", nll, samples))
+            result(String(format: "test negative log-likelihood: %.3f nats (importance sampling, k = %d)", nll, samples))
         }
         progress.line(String(format: "evaluated in %.1f s", Date().timeIntervalSince(start)))
         return ModelMetrics(testImages: test.count, evaluationSeed: seed, negativeELBO: elbo, importanceSamples: samples,

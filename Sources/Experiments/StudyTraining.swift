@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import VAE
 
@@ -6,16 +5,16 @@ import VAE
 /// after every epoch and on an interrupt) and `epoch-E.vaem` the model at each checkpoint
 /// epoch. A model file is always written before the training checkpoint that passes it, so
 /// a run restarted from its checkpoint never needs a model it has trained past.
-final class StudyTraining {
-    let run: StudyGrid.Run
-    let folder: URL
+public final class StudyTraining {
+    public let run: StudyGrid.Run
+    public let folder: URL
     private let options: TrainingOptions
     private let architecture: Architecture
     private let train: ImageSet, test: ImageSet
     private let hashes: [String: String]
     private var trainer: Trainer?
 
-    init(run: StudyGrid.Run, work: URL, settings: StudySettings, train: ImageSet, test: ImageSet, hashes: [String: String]) {
+    public init(run: StudyGrid.Run, work: URL, settings: StudySettings, train: ImageSet, test: ImageSet, hashes: [String: String]) {
         self.run = run
         folder = work.appendingPathComponent(run.folder)
         var options = TrainingOptions()
@@ -31,11 +30,11 @@ final class StudyTraining {
         self.hashes = hashes
     }
 
-    var checkpointURL: URL { folder.appendingPathComponent("train.ckpt") }
-    func modelURL(epoch: Int) -> URL { folder.appendingPathComponent("epoch-\(epoch).vaem") }
+    public var checkpointURL: URL { folder.appendingPathComponent("train.ckpt") }
+    public func modelURL(epoch: Int) -> URL { folder.appendingPathComponent("epoch-\(epoch).vaem") }
 
     /// The epoch the run would start its training from now: what its checkpoint says, 0 without one.
-    func startEpoch() throws -> Int {
+    public func startEpoch() throws -> Int {
         if let trainer { return trainer.position.epoch }
         guard FileManager.default.fileExists(atPath: checkpointURL.path) else { return 0 }
         return try loadCheckpoint().state.position.epoch
@@ -44,19 +43,19 @@ final class StudyTraining {
     private func loadCheckpoint() throws -> Checkpoint {
         let checkpoint = try reporting(checkpointURL.path) { try Checkpoint(contentsOf: checkpointURL) }
         guard checkpoint.state.architecture == architecture, checkpoint.state.options == options, checkpoint.state.dataSHA256 == hashes else {
-            throw CLIError("\(checkpointURL.path) is of another run (\(checkpoint.state.architecture), \(checkpoint.state.options)); delete it or use another --work")
+            throw ExperimentError("\(checkpointURL.path) is of another run (\(checkpoint.state.architecture), \(checkpoint.state.options)); delete it or use another --work")
         }
         return checkpoint
     }
 
     /// The run's trainer at its start (seeded weights), not kept: the estimate also times a few batches of one.
-    func freshTrainer() -> Trainer {
+    public func freshTrainer() -> Trainer {
         let parameters = Parameters(architecture)
         parameters.initialize(seed: run.seed)
         return Trainer(parameters: parameters, train: train, test: nil, options: options)
     }
 
-    private func makeTrainer(progress: Progress) throws -> Trainer {
+    private func makeTrainer(progress: ExperimentProgress) throws -> Trainer {
         if let trainer { return trainer }
         let trainer: Trainer
         if FileManager.default.fileExists(atPath: checkpointURL.path) {
@@ -73,16 +72,17 @@ final class StudyTraining {
 
     /// Trains on to the end of `epoch`, saves the model there (its training record holds the
     /// run's training seconds so far), and returns the seconds spent building that model file.
-    /// On an interrupt it saves the training checkpoint and exits 130.
-    func advance(to epoch: Int, progress: Progress) throws -> Double {
+    /// When `isCancelled` turns true it saves the training checkpoint and throws
+    /// `CancellationError`.
+    public func advance(to epoch: Int, progress: ExperimentProgress, isCancelled: @escaping () -> Bool) throws -> Double {
         let trainer = try makeTrainer(progress: progress)
         guard trainer.position.epoch <= epoch else {
-            throw CLIError("\(run): the training checkpoint is past epoch \(epoch) but \(modelURL(epoch: epoch).path) is missing; delete \(folder.path) to retrain")
+            throw ExperimentError("\(run): the training checkpoint is past epoch \(epoch) but \(modelURL(epoch: epoch).path) is missing; delete \(folder.path) to retrain")
         }
-        let interrupt = Interrupt.shared, batches = trainer.batchesPerEpoch, epochs = options.epochs
+        let batches = trainer.batchesPerEpoch, epochs = options.epochs
         while trainer.position.epoch < epoch {
             let next = trainer.position.epoch + 1
-            _ = trainer.run(shouldStop: { interrupt.isRequested || trainer.position.epoch >= next }) { event in
+            _ = trainer.run(shouldStop: { isCancelled() || trainer.position.epoch >= next }) { event in
                 switch event {
                 case let .batch(e, batch, _, loss, rate, left):
                     progress.update(String(format: "%@: epoch %d/%d batch %d/%d  loss %.2f  %.0f img/s  run ETA %@", run.description, e + 1, epochs, batch,
@@ -93,10 +93,10 @@ final class StudyTraining {
                 }
             }
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            if interrupt.isRequested {
+            if isCancelled() {
                 try reporting("writing \(checkpointURL.path)") { try Checkpoint(trainer: trainer, dataSHA256: hashes).write(to: checkpointURL) }
                 progress.line("\(run): saved \(checkpointURL.path) at epoch \(trainer.position.epoch + 1), batch \(trainer.position.batch); rerun the same command to resume")
-                throw ExitCode(130)
+                throw CancellationError()
             }
             if trainer.position.epoch == epoch { break }
             try reporting("writing \(checkpointURL.path)") { try Checkpoint(trainer: trainer, dataSHA256: hashes).write(to: checkpointURL) }

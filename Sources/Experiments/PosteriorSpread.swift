@@ -5,12 +5,12 @@ import VAE
 /// The posterior spread of the clean inputs: sqrt of the summed variance exp(logvar),
 /// the floor under distances measured on sampled z, and the part of it in the units that
 /// are inactive (encoder mean nearly constant across the inputs).
-struct PosteriorSpread {
-    let meanFloor: Float
-    let inactiveShare: Float
-    let activeUnits: Int
+public struct PosteriorSpread {
+    public let meanFloor: Float
+    public let inactiveShare: Float
+    public let activeUnits: Int
 
-    init(model: DynamicsModel, inputs: [DynamicsInput]) {
+    public init(model: DynamicsModel, inputs: [DynamicsInput]) {
         let a = model.architecture, z = a.latentSize
         let ws = Workspace(a, capacity: inputs.count)
         let x = FloatBuffer(inputs.flatMap { $0.pixels.map { Float($0) / 255 } })

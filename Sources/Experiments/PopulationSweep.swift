@@ -1,22 +1,22 @@
 import Dynamics
 
 /// Fig 3 over a population: the stage of every input at every noise ratio.
-struct PopulationSweep {
-    let ratios: [Float]
+public struct PopulationSweep {
+    public let ratios: [Float]
     /// The concept tree's levels, "item" first: stage k is levels[k - 1].
-    let levels: [String]
+    public let levels: [String]
     /// stages[input][ratio], nil where the input has no stage.
-    let stages: [[Int?]]
+    public let stages: [[Int?]]
     /// stageCounts[ratio][stage - 1], one entry per level.
-    let stageCounts: [[Int]]
+    public let stageCounts: [[Int]]
 
-    init(model: DynamicsModel, inputs: [DynamicsInput], ratios: [Float], parameters: DynamicsParameters,
+    public init(model: DynamicsModel, inputs: [DynamicsInput], ratios: [Float], parameters: DynamicsParameters,
          isCancelled: () -> Bool, progress: (Int) -> Void) throws {
         var stages = [[Int?]](repeating: [], count: inputs.count)
         let last = try SweepRun(model: model, inputs: inputs, ratios: ratios, parameters: parameters)
             .run(isCancelled: isCancelled, progress: progress) { if case .point(let p) = $0 { stages[p.input].append(p.stage) } }
         guard case .summary(let summary) = last, summary.done, let counts = summary.stageCounts else {
-            throw CLIError("the sweep stopped before the end")
+            throw ExperimentError("the sweep stopped before the end")
         }
         self.ratios = ratios
         levels = model.levels
@@ -25,7 +25,7 @@ struct PopulationSweep {
     }
 
     /// The same measures over another axis than the noise (the fraction hidden, in `vaedyn impute`).
-    init(ratios: [Float], levels: [String], stages: [[Int?]]) {
+    public init(ratios: [Float], levels: [String], stages: [[Int?]]) {
         self.ratios = ratios
         self.levels = levels
         self.stages = stages
@@ -34,22 +34,22 @@ struct PopulationSweep {
         }
     }
 
-    func inputs(where predicate: ([Int?]) -> Bool) -> Int { stages.filter(predicate).count }
+    public func inputs(where predicate: ([Int?]) -> Bool) -> Int { stages.filter(predicate).count }
 
     /// Inputs that are in stage `stage` at the ratio with index `k`.
-    func count(stage: Int, at k: Int) -> Int { stageCounts[k][stage - 1] }
+    public func count(stage: Int, at k: Int) -> Int { stageCounts[k][stage - 1] }
 
     /// The root's stage: III in the paper's tree.
-    var rootStage: Int { levels.count }
+    public var rootStage: Int { levels.count }
 
     /// The stages of the group levels, between class (2) and the root.
-    var groupStages: Range<Int> { 3..<rootStage }
+    public var groupStages: Range<Int> { 3..<rootStage }
 
     /// Inputs in stage II at some ratio.
-    var everStageTwo: Int { inputs { $0.contains(2) } }
+    public var everStageTwo: Int { inputs { $0.contains(2) } }
 
     /// Inputs whose stages never go back down as the noise grows (I, II, III in order).
-    var monotone: Int {
+    public var monotone: Int {
         inputs { row in
             let s = row.compactMap { $0 }
             return zip(s, s.dropFirst()).allSatisfy { $0 <= $1 }
@@ -57,32 +57,32 @@ struct PopulationSweep {
     }
 
     /// Mean over the inputs that have one of the width of their stage II band, in grid points.
-    var meanStageTwoWidth: Double {
+    public var meanStageTwoWidth: Double {
         let widths = stages.map { $0.filter { $0 == 2 }.count }.filter { $0 > 0 }
         return widths.isEmpty ? 0 : Double(widths.reduce(0, +)) / Double(widths.count)
     }
 
     /// The mean stage over the inputs that have one, at the ratio with index `k`.
-    func meanStage(at k: Int) -> Double {
+    public func meanStage(at k: Int) -> Double {
         let n = stageCounts[k].reduce(0, +)
         return n == 0 ? .nan : Double(stageCounts[k].enumerated().reduce(0) { $0 + ($1.offset + 1) * $1.element }) / Double(n)
     }
 
     /// Indices k of the ratios where the mean stage is lower than at ratio k - 1.
-    var meanStageFalls: [Int] {
+    public var meanStageFalls: [Int] {
         let means = ratios.indices.map(meanStage)
         return ratios.indices.dropFirst().filter { means[$0] < means[$0 - 1] }
     }
 
     /// Inputs at a group level's stage at some ratio (`stage`: that level only).
-    func everAtGroup(stage: Int? = nil) -> Int {
+    public func everAtGroup(stage: Int? = nil) -> Int {
         let wanted = stage.map { $0..<($0 + 1) } ?? groupStages
         return inputs { row in row.contains { $0.map(wanted.contains) ?? false } }
     }
 
     /// Inputs at a group level at some ratio with item or class at a smaller ratio and, when
     /// `thenRoot`, the root at a larger one: a group stage between class and all as the noise grows.
-    func groupAfterClass(thenRoot: Bool) -> Int {
+    public func groupAfterClass(thenRoot: Bool) -> Int {
         inputs { row in
             row.indices.contains { k in
                 guard let s = row[k], groupStages.contains(s) else { return false }

@@ -3,9 +3,9 @@ import VAE
 
 /// The model file of a trained network, as `vaedyn train` and `vaedyn study` write it: the
 /// training record, the concepts, the projection and the exemplars.
-enum TrainedBundle {
+public enum TrainedBundle {
     /// `epochs`: the epochs trained so far (a study's checkpoint stops short of its schedule).
-    static func make(id: String, dataset: Dataset, trainer: Trainer, epochs: Int, train: ImageSet, test: ImageSet,
+    public static func make(id: String, dataset: Dataset, trainer: Trainer, epochs: Int, train: ImageSet, test: ImageSet,
                      dataSHA256: [String: String]) -> ModelBundle {
         let options = trainer.options
         var description = ModelDescription(id: id, dataset: dataset.id, architecture: trainer.network.architecture, classNames: dataset.classNames)

@@ -6,25 +6,38 @@ import VAE
 /// Nothing in it depends on time or machine, so a rerun of a shard (Kubernetes reruns a
 /// failed pod with the same index) writes the same bytes; the seconds the units took go to
 /// a file beside it (`ShardTimings`).
-struct ShardFile<Settings: Codable & Equatable, Result: Codable> {
-    struct Header: Codable, Equatable {
-        var kind = ShardFileKind.kind
-        var command: String
-        var settings: Settings
+public struct ShardFile<Settings: Codable & Equatable, Result: Codable> {
+    public struct Header: Codable, Equatable {
+        public var kind = ShardFileKind.kind
+        public var command: String
+        public var settings: Settings
         /// Of the model file the run read, or for a study of its data files' SHA-256s.
-        var inputSHA256: String
-        var shard: Shard
+        public var inputSHA256: String
+        public var shard: Shard
         /// Units of the whole run; this shard holds the part its command's cut gives it.
-        var units: Int
+        public var units: Int
+
+        public init(command: String, settings: Settings, inputSHA256: String, shard: Shard, units: Int) {
+            self.command = command
+            self.settings = settings
+            self.inputSHA256 = inputSHA256
+            self.shard = shard
+            self.units = units
+        }
     }
 
-    struct Line: Codable {
-        var unit: Int
-        var result: Result
+    public struct Line: Codable {
+        public var unit: Int
+        public var result: Result
+
+        public init(unit: Int, result: Result) {
+            self.unit = unit
+            self.result = result
+        }
     }
 
-    var header: Header
-    var lines: [Line]
+    public var header: Header
+    public var lines: [Line]
 
     private static var encoder: JSONEncoder {
         let e = JSONEncoder()
@@ -34,7 +47,7 @@ struct ShardFile<Settings: Codable & Equatable, Result: Codable> {
 
     /// Writes DIRECTORY/COMMAND-shard-I-of-N.jsonl through a temporary file, so that a
     /// shard killed while writing leaves no half file to merge.
-    func write(into directory: URL) throws -> URL {
+    public func write(into directory: URL) throws -> URL {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var data = try Self.encoder.encode(header) + Data("\n".utf8)
         for line in lines { data += try Self.encoder.encode(line) + Data("\n".utf8) }
@@ -43,20 +56,20 @@ struct ShardFile<Settings: Codable & Equatable, Result: Codable> {
         return url
     }
 
-    init(header: Header, lines: [Line]) {
+    public init(header: Header, lines: [Line]) {
         self.header = header
         self.lines = lines
     }
 
-    init(contentsOf url: URL) throws {
+    public init(contentsOf url: URL) throws {
         let text = try String(contentsOf: url, encoding: .utf8)
         let rows = text.split(separator: "\n", omittingEmptySubsequences: true)
-        guard let first = rows.first else { throw CLIError("\(url.lastPathComponent) is empty") }
+        guard let first = rows.first else { throw ExperimentError("\(url.lastPathComponent) is empty") }
         do {
             header = try JSONDecoder().decode(Header.self, from: Data(first.utf8))
             lines = try rows.dropFirst().map { try JSONDecoder().decode(Line.self, from: Data($0.utf8)) }
         } catch {
-            throw CLIError("\(url.lastPathComponent) is not a shard of this kind of run (\(error))")
+            throw ExperimentError("\(url.lastPathComponent) is not a shard of this kind of run (\(error))")
         }
     }
 
@@ -64,34 +77,34 @@ struct ShardFile<Settings: Codable & Equatable, Result: Codable> {
     /// N; every index once) and to hold every unit once, in order: the results of all units,
     /// and the files in shard order. The cut itself is the command's (even or weighted), so
     /// what is checked is that the shards' units follow on from each other and end at the last.
-    static func merge(_ urls: [URL]) throws -> (header: Header, results: [Result], ordered: [URL]) {
+    public static func merge(_ urls: [URL]) throws -> (header: Header, results: [Result], ordered: [URL]) {
         let files = try urls.map { try Self(contentsOf: $0) }
-        guard let first = files.first else { throw CLIError("no shard files given") }
+        guard let first = files.first else { throw ExperimentError("no shard files given") }
         var seen: [Int: String] = [:]
         for (url, file) in zip(urls, files) {
             let name = url.lastPathComponent
             var other = file.header
             other.shard.index = first.header.shard.index
             guard other == first.header else {
-                throw CLIError("\(name) is from another run than \(urls[0].lastPathComponent): "
+                throw ExperimentError("\(name) is from another run than \(urls[0].lastPathComponent): "
                                + "its command, settings, input or number of shards differ (shard \(file.header.shard))")
             }
             if let earlier = seen[file.header.shard.index] {
-                throw CLIError("shard \(file.header.shard) is given twice: \(earlier) and \(name)")
+                throw ExperimentError("shard \(file.header.shard) is given twice: \(earlier) and \(name)")
             }
             seen[file.header.shard.index] = name
         }
         let n = first.header.shard.count
         let missing = (0..<n).filter { seen[$0] == nil }
         guard missing.isEmpty else {
-            throw CLIError("shard\(missing.count > 1 ? "s" : "") \(missing.map { "\($0)/\(n)" }.joined(separator: ", ")) of the run \(missing.count > 1 ? "are" : "is") missing")
+            throw ExperimentError("shard\(missing.count > 1 ? "s" : "") \(missing.map { "\($0)/\(n)" }.joined(separator: ", ")) of the run \(missing.count > 1 ? "are" : "is") missing")
         }
         let ordered = zip(urls, files).sorted { $0.1.header.shard.index < $1.1.header.shard.index }
         var next = 0
         for (url, file) in ordered {
             let units = file.lines.map(\.unit)
             guard units == Array(next..<(next + units.count)), file.header.shard.index < n - 1 || next + units.count == first.header.units else {
-                throw CLIError("\(url.lastPathComponent) holds units \(units.first.map { "\($0)..<\(units.last! + 1)" } ?? "none") where the shards "
+                throw ExperimentError("\(url.lastPathComponent) holds units \(units.first.map { "\($0)..<\(units.last! + 1)" } ?? "none") where the shards "
                                + "before it end at unit \(next) of \(first.header.units) (a shard of another cut, or one that stopped early?)")
             }
             next += units.count
@@ -103,18 +116,18 @@ struct ShardFile<Settings: Codable & Equatable, Result: Codable> {
 /// The seconds each unit of a shard took, in DIRECTORY/COMMAND-shard-I-of-N.seconds.json
 /// beside its shard file: kept apart so that the shard file's bytes do not depend on time.
 /// `Timing` is what a unit reports (seconds, or several kinds of them).
-enum ShardTimings<Timing: Codable> {
-    static func url(beside shardFile: URL) -> URL {
+public enum ShardTimings<Timing: Codable> {
+    public static func url(beside shardFile: URL) -> URL {
         shardFile.deletingPathExtension().appendingPathExtension("seconds.json")
     }
 
-    static func write(_ timings: [Timing], beside shardFile: URL) throws {
+    public static func write(_ timings: [Timing], beside shardFile: URL) throws {
         try JSONEncoder().encode(timings).write(to: url(beside: shardFile), options: .atomic)
     }
 
     /// The timings of the units of `ordered` shard files, in order; nil when a file's
     /// timings are missing or do not match its units (the results are complete without them).
-    static func read(beside ordered: [URL], units: Int) -> [Timing]? {
+    public static func read(beside ordered: [URL], units: Int) -> [Timing]? {
         var all: [Timing] = []
         for shardFile in ordered {
             guard let data = try? Data(contentsOf: url(beside: shardFile)), let timings = try? JSONDecoder().decode([Timing].self, from: data) else {
@@ -127,19 +140,19 @@ enum ShardTimings<Timing: Codable> {
 }
 
 /// What any shard file starts with, read before its command's own types are known.
-struct ShardFileKind: Decodable {
-    static let kind = "vaedyn-shard"
-    var kind: String
-    var command: String
+public struct ShardFileKind: Decodable {
+    public static let kind = "vaedyn-shard"
+    public var kind: String
+    public var command: String
 
-    init(contentsOf url: URL) throws {
+    public init(contentsOf url: URL) throws {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         // The header line is small: settings, a hash and a few numbers.
         let head = try handle.read(upToCount: 1 << 20) ?? Data()
         let line = head.prefix { $0 != UInt8(ascii: "\n") }
         guard let decoded = try? JSONDecoder().decode(Self.self, from: line), decoded.kind == Self.kind else {
-            throw CLIError("\(url.lastPathComponent) is not a vaedyn shard file (its first line is not a shard header)")
+            throw ExperimentError("\(url.lastPathComponent) is not a vaedyn shard file (its first line is not a shard header)")
         }
         self = decoded
     }

@@ -4,37 +4,37 @@ import VAE
 
 /// Fig 2b over a population: every input's dynamics run reduced to the numbers the
 /// paper's claims are about, measured against the input's own class concept.
-struct PopulationDynamics {
-    struct InputResult: Codable {
-        var approachesEveryClass: Bool
-        var start: Float, first: Float, minimum: Float, last: Float
-        var minimumStep: Int
+public struct PopulationDynamics {
+    public struct InputResult: Codable {
+        public var approachesEveryClass: Bool
+        public var start: Float, first: Float, minimum: Float, last: Float
+        public var minimumStep: Int
         /// The minimum comes at 1 <= t <= 10 and the last distance exceeds it by more than 2 standard errors.
-        var passesBy: Bool
-        var ownShare: [Int: Float]
-        var finalShares: [Float]
+        public var passesBy: Bool
+        public var ownShare: [Int: Float]
+        public var finalShares: [Float]
         /// The distance to the own class concept at t = 0...steps.
-        var ownDistance: [Float]
+        public var ownDistance: [Float]
     }
 
-    static let shareSteps = [1, 10]
+    public static let shareSteps = [1, 10]
 
-    let inputs: [InputResult]
-    let steps: Int
+    public let inputs: [InputResult]
+    public let steps: Int
 
     /// The population of results computed elsewhere (the shards of a run, `vaedyn merge`).
-    init(inputs: [InputResult], steps: Int) {
+    public init(inputs: [InputResult], steps: Int) {
         self.inputs = inputs
         self.steps = steps
     }
 
-    init(model: DynamicsModel, inputs: [DynamicsInput], parameters: DynamicsParameters, isCancelled: () -> Bool, progress: (Int) -> Void) throws {
+    public init(model: DynamicsModel, inputs: [DynamicsInput], parameters: DynamicsParameters, isCancelled: () -> Bool, progress: (Int) -> Void) throws {
         var results: [InputResult] = []
         for input in inputs {
             let run = try DynamicsRun(model: model, input: input, parameters: parameters)
             var steps: [StepRecord] = []
             let last = run.run(isCancelled: isCancelled) { if case .step(let s) = $0 { steps.append(s) } }
-            guard case .summary(let summary) = last, summary.done else { throw CLIError("stopped before the end of the Fig 2b runs") }
+            guard case .summary(let summary) = last, summary.done else { throw ExperimentError("stopped before the end of the Fig 2b runs") }
             let own = model.classConcept(label: input.label!)!
             let classes = model.classConcepts
             let d = steps.map { $0.distance[own] }
@@ -53,17 +53,17 @@ struct PopulationDynamics {
         steps = parameters.steps
     }
 
-    func count(_ predicate: (InputResult) -> Bool) -> Int { inputs.filter(predicate).count }
+    public func count(_ predicate: (InputResult) -> Bool) -> Int { inputs.filter(predicate).count }
 
-    func mean(_ value: (InputResult) -> Float) -> Float { inputs.map(value).reduce(0, +) / Float(max(inputs.count, 1)) }
+    public func mean(_ value: (InputResult) -> Float) -> Float { inputs.map(value).reduce(0, +) / Float(max(inputs.count, 1)) }
 
-    var medianMinimumStep: Int { inputs.map(\.minimumStep).sorted()[inputs.count / 2] }
+    public var medianMinimumStep: Int { inputs.map(\.minimumStep).sorted()[inputs.count / 2] }
 
     /// Mean over inputs of the distance to the own class concept at t = 0...steps.
-    var meanOwnDistance: [Float] { (0...steps).map { t in mean { $0.ownDistance[t] } } }
+    public var meanOwnDistance: [Float] { (0...steps).map { t in mean { $0.ownDistance[t] } } }
 
     /// Mean over inputs of the share of trials nearest each class concept at the last step.
-    var finalShares: [Float] {
+    public var finalShares: [Float] {
         let n = inputs.first?.finalShares.count ?? 0
         return (0..<n).map { k in mean { $0.finalShares[k] } }
     }

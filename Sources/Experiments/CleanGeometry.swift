@@ -2,11 +2,11 @@ import Dynamics
 
 /// For each input, the distances from its clean code (xi_self) to its class concept and
 /// to the root concept: stage II needs the first to be clearly the smaller.
-struct CleanGeometry {
-    let toClass: [Float]
-    let toAll: [Float]
+public struct CleanGeometry {
+    public let toClass: [Float]
+    public let toAll: [Float]
 
-    init(model: DynamicsModel, inputs: [DynamicsInput]) {
+    public init(model: DynamicsModel, inputs: [DynamicsInput]) {
         var toClass: [Float] = [], toAll: [Float] = []
         for input in inputs {
             let references = ReferenceSet(model: model, input: input)
@@ -23,14 +23,14 @@ struct CleanGeometry {
     }
 
     /// The two distances are within 10 % of each other.
-    func isClose(_ i: Int) -> Bool { abs(toClass[i] - toAll[i]) <= 0.1 * max(toClass[i], toAll[i]) }
+    public func isClose(_ i: Int) -> Bool { abs(toClass[i] - toAll[i]) <= 0.1 * max(toClass[i], toAll[i]) }
 
-    var closeCount: Int { toClass.indices.filter(isClose).count }
-    var meanToClass: Float { toClass.reduce(0, +) / Float(max(toClass.count, 1)) }
-    var meanToAll: Float { toAll.reduce(0, +) / Float(max(toAll.count, 1)) }
+    public var closeCount: Int { toClass.indices.filter(isClose).count }
+    public var meanToClass: Float { toClass.reduce(0, +) / Float(max(toClass.count, 1)) }
+    public var meanToAll: Float { toAll.reduce(0, +) / Float(max(toAll.count, 1)) }
 
     /// Inputs of the group (close or not) that reach stage II somewhere in the sweep.
-    func stageTwo(in sweep: PopulationSweep, close: Bool) -> Int {
+    public func stageTwo(in sweep: PopulationSweep, close: Bool) -> Int {
         sweep.stages.indices.filter { isClose($0) == close && sweep.stages[$0].contains(2) }.count
     }
 }

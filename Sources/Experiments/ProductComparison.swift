@@ -5,13 +5,13 @@ import VAE
 /// on the three dense products of a chain step, `rows` rows on one thread as each of two
 /// threads runs them for 500 chains. The two alternate for `rounds` rounds and each keeps
 /// its fastest, so a noisy machine slows both alike: the ratio is the figure.
-struct ProductComparison {
-    let fixedOrder: Double, openBLAS: Double
+public struct ProductComparison {
+    public let fixedOrder: Double, openBLAS: Double
 
     /// Fixed-order speed as a multiple of OpenBLAS's.
-    var ratio: Double { openBLAS / fixedOrder }
+    public var ratio: Double { openBLAS / fixedOrder }
 
-    static func measure(_ a: Architecture, rows: Int = 250, rounds: Int) -> ProductComparison {
+    public static func measure(_ a: Architecture, rows: Int = 250, rounds: Int) -> ProductComparison {
         let shapes = [(a.hiddenSize, 2 * a.latentSize), (a.latentSize, a.hiddenSize), (a.hiddenSize, a.inputSize)]
         var rng = RandomStream(seed: 11)
         func random(_ n: Int) -> FloatBuffer { FloatBuffer((0..<n).map { _ in 2 * rng.uniform() - 1 }) }
