@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Dynamics", dependencies: ["VAE"], swiftSettings: numericFlags),
         // Population runs, reproduction, study, imputation plans, shards and reports: the
         // experiments, between Dynamics and the command line (knows nothing of the terminal).
-        .target(name: "Experiments", dependencies: ["VAE", "Dynamics"], swiftSettings: numericFlags),
+        .target(name: "Experiments", dependencies: ["VAE", "Dynamics", "Imaging"], swiftSettings: numericFlags),
         .target(name: "HTTP", dependencies: ["CZlib", "COpenSSL", "CThreadName"]),
         // The API: routes and JSON contracts gluing Dynamics to HTTP, configuration, metrics.
         .target(

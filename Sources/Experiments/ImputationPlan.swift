@@ -5,7 +5,8 @@ import Foundation
 /// batch of images of each (mask, kernel) curve, then one per stage input (all its fractions).
 /// A single run goes through the same units, so a merged run adds the same numbers in the
 /// same order and writes the same records.
-public struct ImputationPlan {
+public struct ImputationPlan: ShardedRun {
+    public static let command = "impute"
     public enum Unit: Equatable {
         case curve(Int, batch: Int)
         case stage(input: Int)
@@ -44,7 +45,10 @@ public struct ImputationPlan {
     }
 
     public let model: DynamicsModel
-    public let settings: ImputationSettings
+    /// What every line of the results file shares.
+    public let lineSettings: ImputationSettings
+    public let settings: ImputationRunSettings
+    public let inputSHA256: String
     public let curves: [ImputationExperiment]
     public let pictures: [[UInt8]]
     public let population: [DynamicsInput]
@@ -52,10 +56,12 @@ public struct ImputationPlan {
     private let stageParameters: DynamicsParameters
     public let units: [Unit]
 
-    public init(model: DynamicsModel, settings: ImputationSettings, curves: [ImputationExperiment], pictures: [[UInt8]], population: [DynamicsInput],
+    init(run: ImputationRunSettings, modelSHA256: String, model: DynamicsModel, settings: ImputationSettings, curves: [ImputationExperiment], pictures: [[UInt8]], population: [DynamicsInput],
          fractions: [Float], stageKernel: DynamicsParameters.Kernel) throws {
         self.model = model
-        self.settings = settings
+        self.settings = run
+        inputSHA256 = modelSHA256
+        lineSettings = settings
         self.curves = curves
         self.pictures = pictures
         self.population = population
@@ -69,6 +75,33 @@ public struct ImputationPlan {
         stageParameters = p
         units = curves.indices.flatMap { c in (0..<curves[c].batchCount(images: pictures.count)).map { Unit.curve(c, batch: $0) } }
             + population.indices.map { Unit.stage(input: $0) }
+    }
+
+    /// The run `settings` describe, whole: every curve's experiment, the images and the stage inputs.
+    public init(settings run: ImputationRunSettings) throws {
+        let source = InputSource(model: run.model, data: run.data, choice: .population(labels: nil, count: run.shared.perClass))
+        let (model, sha256) = try source.loadModel()
+        let masks = try run.masks.map { text in
+            try reporting("--masks") { try ImputationMask(.named(text), pixels: model.architecture.inputSize) }
+        }
+        let s = run.shared
+        let curves = try masks.flatMap { mask in
+            try run.kernels.map { try ImputationExperiment(model: model, mask: mask, kernel: $0, trials: s.trials, steps: s.steps, seed: s.seed) }
+        }
+        let test = try source.testSet()
+        let d = model.architecture.inputSize
+        let pictures = (0..<min(s.images, test.count)).map { Array(test.pixels[($0 * d)..<(($0 + 1) * d)]) }
+        let fractions = try reporting("--fractions") { try NoiseGrid.parse(run.fractions).filter { $0 > 0 } }
+        try self.init(run: run, modelSHA256: sha256, model: model, settings: s, curves: curves, pictures: pictures,
+                      population: try source.inputs(for: model), fractions: fractions, stageKernel: run.stageKernel)
+    }
+
+    public var inputName: String { settings.model }
+    public var unitCount: Int { units.count }
+
+    public func merged(_ results: [Result], timings: [Double]?) throws -> MergedOutput {
+        let lines = records(results, seconds: timings ?? [Double](repeating: 0, count: results.count))
+        return .file(defaultPath: settings.results, contents: try ResultsFile.data(lines), replaces: false, summary: "\(results.count) units")
     }
 
     public var stageKernel: DynamicsParameters.Kernel { stageParameters.kernel }
@@ -108,7 +141,7 @@ public struct ImputationPlan {
             var p = stageParameters, stages: [Int?] = []
             for fraction in fractions {
                 guard !isCancelled() else { throw CancellationError() }
-                p.mask = .named("random:\(fraction):\(settings.seed)")
+                p.mask = .named("random:\(fraction):\(lineSettings.seed)")
                 let last = try DynamicsRun(model: model, input: population[input], parameters: p).run { _ in }
                 guard case .summary(let s) = last else { throw ExperimentError("the stage run of input \(input) failed: \(last)") }
                 stages.append(s.stage)
@@ -120,7 +153,7 @@ public struct ImputationPlan {
     /// The results file's line of curve `c` from its units' results, in order.
     public func curveRecord(_ c: Int, _ results: [Result], seconds: Double) -> ImputationRecord {
         let curve = curves[c]
-        return ImputationRecord(model: model.id, kernel: curve.kernel.rawValue, settings: settings, seconds: seconds,
+        return ImputationRecord(model: model.id, kernel: curve.kernel.rawValue, settings: lineSettings, seconds: seconds,
                                 measure: .curve(ImputationCurve(mask: curve.mask.description, hiddenPixels: curve.mask.hiddenCount,
                                                                 scores: ImputationExperiment.scores(results.map(\.tallies), images: pictures.count))))
     }
@@ -130,7 +163,7 @@ public struct ImputationPlan {
     public func stageRecord(_ results: [Result], seconds: Double) -> ImputationRecord {
         let stages = results.map(\.stages)
         let sweep = PopulationSweep(ratios: fractions, levels: model.levels, stages: stages)
-        return ImputationRecord(model: model.id, kernel: stageKernel.rawValue, settings: settings, seconds: seconds,
+        return ImputationRecord(model: model.id, kernel: stageKernel.rawValue, settings: lineSettings, seconds: seconds,
                                 measure: .stages(ImputationStages(fractions: fractions, levels: sweep.levels, stageCounts: sweep.stageCounts, stages: stages)))
     }
 

@@ -114,3 +114,28 @@ public struct ImputationSettings: Codable, Equatable {
         self.seed = seed
     }
 }
+
+/// Everything `vaedyn impute` runs from, but how it is sharded and its report: what a shard
+/// file's header carries.
+public struct ImputationRunSettings: Codable, Equatable {
+    public var model: String
+    public var data: String
+    public var masks: [String]
+    public var kernels: [DynamicsParameters.Kernel]
+    public var fractions: String
+    public var stageKernel: DynamicsParameters.Kernel
+    public var results: String
+    public var shared: ImputationSettings
+
+    public init(model: String, data: String, masks: [String], kernels: [DynamicsParameters.Kernel], fractions: String,
+                stageKernel: DynamicsParameters.Kernel, results: String, shared: ImputationSettings) {
+        self.model = model
+        self.data = data
+        self.masks = masks
+        self.kernels = kernels
+        self.fractions = fractions
+        self.stageKernel = stageKernel
+        self.results = results
+        self.shared = shared
+    }
+}

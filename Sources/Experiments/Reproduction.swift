@@ -64,7 +64,8 @@ public struct InputReproduction: Codable {
 
 /// The reproduction's model, inputs and chains: the runs of any range of inputs, and the
 /// report over all of them.
-public struct Reproduction {
+public struct Reproduction: ShardedRun {
+    public static let command = "reproduce"
     public let settings: ReproductionSettings
     public let bundle: ModelBundle
     public let modelSHA256: String
@@ -72,7 +73,7 @@ public struct Reproduction {
     public let inputs: [DynamicsInput]
     public let ratios: [Float]
 
-    public init(_ settings: ReproductionSettings) throws {
+    public init(settings: ReproductionSettings) throws {
         self.settings = settings
         let file = try ModelFile(settings.model)
         var bundle = file.bundle
@@ -85,6 +86,15 @@ public struct Reproduction {
         inputs = try reporting("inputs") { try DynamicsInput.exemplars(of: model, labels: classes, perClass: settings.perClass) }
         ratios = try reporting("--grid") { try NoiseGrid.parse(settings.grid) }
         guard settings.earlyWindow >= 1, settings.earlyWindow < settings.sweepSteps else { throw ExperimentError("--early-window must be in 1..<--sweep-steps") }
+    }
+
+    public var inputSHA256: String { modelSHA256 }
+    public var inputName: String { settings.model }
+    /// Units: the inputs.
+    public var unitCount: Int { inputs.count }
+
+    public func merged(_ results: [InputReproduction], timings: [NoTiming]?) throws -> MergedOutput {
+        .file(defaultPath: defaultReport, contents: Data(try report(results).markdown().utf8), replaces: true, summary: "\(results.count) inputs")
     }
 
     /// docs/reproduction/MODEL-ID.md, with -TREE-SOURCE when a tree is given.

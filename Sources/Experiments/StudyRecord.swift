@@ -106,10 +106,15 @@ public enum ResultsFile {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw ExperimentError("\(path) exists; merge writes a whole results file: move it away or give --out")
         }
-        let data = try records.reduce(into: Data()) { $0 += try line($1) }
+        let data = try self.data(records)
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         // In one write, through a temporary file: a killed merge leaves no half file.
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// The bytes of a results file of `records`.
+    public static func data<Record: Encodable>(_ records: [Record]) throws -> Data {
+        try records.reduce(into: Data()) { $0 += try line($1) }
     }
 
     private static func line<Record: Encodable>(_ record: Record) throws -> Data {

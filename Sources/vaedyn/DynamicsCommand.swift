@@ -35,7 +35,7 @@ struct DynamicsCommand: ParsableCommand {
         }
         let source = try input.input(for: model)
         let run = try reporting("dynamics") { try DynamicsRun(model: model, input: source, parameters: parameters, memory: bank) }
-        let writer = RecordWriter(format: format)
+        let writer = RecordWriter(format: format, to: FileHandle.standardOutput.write)
         let started = Date()
         let last = run.run(isCancelled: { Interrupt.shared.isRequested }) { record in
             writer.write(record)

@@ -55,27 +55,11 @@ struct ImputeCommand: ParsableCommand {
         }
     }
 
-    func fractionList() throws -> [Float] {
-        try reporting("--fractions") { try NoiseGrid.parse(fractions).filter { $0 > 0 } }
-    }
-
-    /// The run these options describe, whole: every curve's experiment, the images and the stage inputs.
-    func plan() throws -> (plan: ImputationPlan, modelSHA256: String) {
-        let inputs = try InputOptions.parse(["--model", model, "--data", data])
-        let (dynamicsModel, sha256) = try inputs.loadModelFile()
-        let kernelList = try kernelList(), fractionList = try fractionList(), stage = try stageKernelValue()
-        let masks = try self.masks.split(separator: ",").map { text in
-            try reporting("--masks") { try ImputationMask(.named(String(text)), pixels: dynamicsModel.architecture.inputSize) }
-        }
-        let curves = try masks.flatMap { mask in
-            try kernelList.map { try ImputationExperiment(model: dynamicsModel, mask: mask, kernel: $0, trials: trials, steps: steps, seed: seed) }
-        }
-        let test = try inputs.testSet()
-        let pictures = (0..<min(images, test.count)).map { Array(test.pixels[($0 * 784)..<(($0 + 1) * 784)]) }
-        let population = try inputs.population(for: dynamicsModel, labels: Array(dynamicsModel.bundle.description.classNames.indices), count: perClass)
-        let plan = try ImputationPlan(model: dynamicsModel, settings: settings, curves: curves, pictures: pictures, population: population,
-                                      fractions: fractionList, stageKernel: stage)
-        return (plan, sha256)
+    /// The run these options describe, whole.
+    func plan() throws -> ImputationPlan {
+        try ImputationPlan(settings: ImputationRunSettings(
+            model: model, data: data, masks: masks.split(separator: ",").map(String.init), kernels: try kernelList(), fractions: fractions,
+            stageKernel: try stageKernelValue(), results: results, shared: settings))
     }
 
     func run() throws {
@@ -86,8 +70,8 @@ struct ImputeCommand: ParsableCommand {
             Log.logger.info("wrote \(out) from \(records.count) lines of \(results)")
             return
         }
-        let (plan, modelSHA256) = try plan()
-        if let shard = try sharding.selected() { return try runShard(shard, plan, modelSHA256: modelSHA256) }
+        let plan = try plan()
+        if let shard = try sharding.selected() { return try runShard(shard, plan) }
         let done = try reporting(results) { try ResultsFile.read(ImputationRecord.self, results) }
         if let other = done.first(where: { $0.settings != settings || $0.model != plan.model.id }) {
             throw CLIError("\(results) holds lines of model '\(other.model)' with other settings; give another --results")
@@ -118,7 +102,7 @@ struct ImputeCommand: ParsableCommand {
     }
 
     /// This shard's units (cut by their chain-steps), one line each, into its shard file; their seconds beside it.
-    private func runShard(_ shard: Shard, _ plan: ImputationPlan, modelSHA256: String) throws {
+    private func runShard(_ shard: Shard, _ plan: ImputationPlan) throws {
         let range = shard.units(weights: plan.weights)
         let progress = Progress()
         let curveUnits = range.filter { plan.units[$0].curve != nil }.count
@@ -126,11 +110,7 @@ struct ImputeCommand: ParsableCommand {
                                                     + "(\(curveUnits) batches of curves, \(range.count - curveUnits) stage inputs)", total: range.count) { report in
             try plan.run(range, isCancelled: { Interrupt.shared.isRequested }, done: report)
         }
-        let file = ShardFile<CommandArguments, ImputationPlan.Result>(
-            header: .init(command: "impute", settings: CommandArguments(), inputSHA256: modelSHA256, shard: shard, units: plan.units.count),
-            lines: zip(range, results).map { .init(unit: $0, result: $1) })
-        let url = try reporting("writing the shard") { try file.write(into: URL(fileURLWithPath: sharding.shardDir)) }
-        try reporting("writing the shard's seconds") { try ShardTimings<Double>.write(seconds, beside: url) }
+        let url = try plan.writeShard(shard, units: range, results: results, timings: seconds, into: URL(fileURLWithPath: sharding.shardDir))
         progress.line("wrote \(url.path)")
     }
 

@@ -24,48 +24,28 @@ struct InputOptions: ParsableArguments {
 
     var hasInput: Bool { digit != nil || image != nil || testIndex != nil }
 
-    func loadModel() throws -> DynamicsModel {
-        try loadModelFile().model
+    /// The one input these options name (default: the first exemplar of class 6, the paper's Fig 2).
+    var choice: InputSource.Choice {
+        if let image { return .image(path: image, label: label) }
+        if let testIndex { return .testImage(index: testIndex) }
+        return .exemplar(digit: digit ?? 6, index: index)
     }
 
-    /// The model and the SHA-256 of its file, from one read.
-    func loadModelFile() throws -> (model: DynamicsModel, sha256: String) {
-        let file = try ModelFile(model)
-        return (try reporting(model) { try DynamicsModel(bundle: file.bundle) }, file.sha256)
+    /// The options' model and data folder with `choice` (default: the one input they name).
+    func source(_ choice: InputSource.Choice? = nil) -> InputSource {
+        InputSource(model: model, data: data, choice: choice ?? self.choice)
+    }
+
+    func loadModel() throws -> DynamicsModel {
+        try source().loadModel().model
     }
 
     func testSet() throws -> ImageSet {
-        try reporting("test data") { try ImageSet(folder: URL(fileURLWithPath: data), prefix: "t10k") }
+        try source().testSet()
     }
 
-    /// The single input these options name (default: the first exemplar of class 6, the paper's Fig 2).
+    /// The single input these options name.
     func input(for model: DynamicsModel) throws -> DynamicsInput {
-        if let image {
-            let pixels = try reporting(image) { () -> [UInt8] in
-                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: image)))
-                // Raw bytes are taken as they are: already in the model's form.
-                if bytes.count == model.architecture.inputSize { return bytes }
-                let pixels = try DigitImage.mnistBytes(bytes)
-                guard pixels.count == model.architecture.inputSize else {
-                    throw CLIError("model '\(model.id)' takes \(model.architecture.inputSize) pixels, not MNIST's \(pixels.count)")
-                }
-                return pixels
-            }
-            return DynamicsInput(pixels: pixels, label: label, info: InputInfo(source: "image", label: label))
-        }
-        if let testIndex { return try reporting("input") { try DynamicsInput.testImage(testSet(), label: nil, index: testIndex) } }
-        let digit = digit ?? 6
-        let stored = model.bundle.description.exemplars.filter { $0.label == digit }.count
-        if index < stored { return try reporting("input") { try DynamicsInput.exemplar(of: model, label: digit, index: index) } }
-        return try reporting("input") { try DynamicsInput.testImage(testSet(), label: digit, index: index) }
-    }
-
-    /// The first `count` test images of each class in `labels` (the model's exemplars when
-    /// it stores that many).
-    func population(for model: DynamicsModel, labels: [Int], count: Int) throws -> [DynamicsInput] {
-        let stored = labels.map { l in model.bundle.description.exemplars.filter { $0.label == l }.count }.min() ?? 0
-        if count <= stored { return try reporting("inputs") { try DynamicsInput.exemplars(of: model, labels: labels, perClass: count) } }
-        let test = try testSet()
-        return try reporting("inputs") { try labels.flatMap { l in try (0..<count).map { try DynamicsInput.testImage(test, label: l, index: $0) } } }
+        try source().inputs(for: model)[0]
     }
 }

@@ -32,17 +32,14 @@ struct ReproduceCommand: ParsableCommand {
     func run() throws {
         let settings = ReproductionSettings(model: model, perClass: perClass, seed: seed, noise: noise, trials: trials, steps: steps,
                                             sweepTrials: sweepTrials, sweepSteps: sweepSteps, earlyWindow: earlyWindow, grid: grid, tree: tree)
-        let reproduction = try Reproduction(settings)
+        let reproduction = try Reproduction(settings: settings)
         let progress = Progress()
         let started = Date()
         if let shard = try sharding.selected() {
             let units = shard.units(of: reproduction.inputs.count)
             progress.line("shard \(shard): inputs \(units.lowerBound)..<\(units.upperBound) of \(reproduction.inputs.count)")
             let results = try reproduction.run(units, progress: progress, isCancelled: { Interrupt.shared.isRequested })
-            let file = ShardFile<ReproductionSettings, InputReproduction>(
-                header: .init(command: "reproduce", settings: settings, inputSHA256: reproduction.modelSHA256, shard: shard, units: reproduction.inputs.count),
-                lines: zip(units, results).map { .init(unit: $0, result: $1) })
-            let url = try reporting("writing the shard") { try file.write(into: URL(fileURLWithPath: sharding.shardDir)) }
+            let url = try reproduction.writeShard(shard, units: units, results: results, into: URL(fileURLWithPath: sharding.shardDir))
             progress.line(String(format: "wrote %@ in %.0f s", url.path, Date().timeIntervalSince(started)))
             return
         }

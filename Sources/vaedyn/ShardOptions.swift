@@ -12,17 +12,4 @@ struct ShardOptions: ParsableArguments {
     func selected() throws -> Shard? {
         try shard.map(Shard.init(parsing:)) ?? Shard.fromEnvironment()
     }
-
-    /// This process's arguments after the subcommand, without --shard and --shard-dir:
-    /// what every shard of one run shares.
-    static func unshardedArguments(_ arguments: [String] = CommandLine.arguments) -> [String] {
-        var out: [String] = [], skip = false
-        for a in arguments.dropFirst(2) {
-            if skip { skip = false; continue }
-            if a == "--shard" || a == "--shard-dir" { skip = true; continue }
-            if a.hasPrefix("--shard=") || a.hasPrefix("--shard-dir=") { continue }
-            out.append(a)
-        }
-        return out
-    }
 }

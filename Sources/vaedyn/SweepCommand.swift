@@ -23,41 +23,37 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "ndjson or csv (point rows only).") var format = "ndjson"
     @OptionGroup var sharding: ShardOptions
 
-    /// The sweep, its output format and the SHA-256 of the model file the options describe.
-    func prepared() throws -> (sweep: SweepRun, format: RecordWriter.Format, modelSHA256: String) {
+    /// The sweep these options describe.
+    func job() throws -> SweepJob {
         guard let format = RecordWriter.Format(rawValue: format) else { throw ValidationError("--format must be ndjson or csv") }
         guard let kind = NoiseModel.Kind(rawValue: noiseKind) else {
             throw ValidationError("--noise-kind must be one of \(NoiseModel.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let (model, modelSHA256) = try input.loadModelFile()
         var parameters = try chain.parameters()
         parameters.noise = try NoiseModel(kind: kind, ratio: 0)
-        let ratios = try reporting("--noise-grid") { try NoiseGrid.parse(noiseGrid) }
-        let inputs: [DynamicsInput]
+        var choice = input.choice
         if let population {
             guard !input.hasInput else { throw ValidationError("--population replaces --digit, --image and --test-index") }
             guard count > 0 else { throw ValidationError("--count must be positive") }
-            let classes = model.bundle.description.classNames.count
-            let labels: [Int]
-            if population == "all" { labels = Array(0..<classes) } else if let l = Int(population), (0..<classes).contains(l) { labels = [l] } else {
-                throw ValidationError("--population must be a class in 0...\(classes - 1) or 'all'")
+            if population == "all" {
+                choice = .population(labels: nil, count: count)
+            } else if let l = Int(population), l >= 0 {
+                choice = .population(labels: [l], count: count)
+            } else {
+                throw ValidationError("--population must be a class or 'all'")
             }
-            inputs = try input.population(for: model, labels: labels, count: count)
-        } else {
-            inputs = [try input.input(for: model)]
         }
-        let sweep = try reporting("sweep") { try SweepRun(model: model, inputs: inputs, ratios: ratios, parameters: parameters) }
-        return (sweep, format, modelSHA256)
+        return try SweepJob(settings: .init(input: input.source(choice), parameters: parameters, noiseGrid: noiseGrid, format: format))
     }
 
     func run() throws {
-        let (sweep, format, modelSHA256) = try prepared()
+        let job = try job(), sweep = job.sweep
         if let shard = try sharding.selected() {
-            try runShard(shard, sweep, modelSHA256: modelSHA256)
+            try runShard(shard, job)
             return
         }
         let inputs = sweep.inputs, ratios = sweep.ratios
-        let writer = RecordWriter(format: format)
+        let writer = RecordWriter(format: job.settings.format, to: FileHandle.standardOutput.write)
         let progress = Progress()
         let total = inputs.count * ratios.count, started = Date()
         let last = sweep.run(isCancelled: { Interrupt.shared.isRequested }, progress: { done in
@@ -74,8 +70,8 @@ struct SweepCommand: ParsableCommand {
     }
 
     /// This shard's inputs' points, one line per input, into its shard file.
-    private func runShard(_ shard: Shard, _ sweep: SweepRun, modelSHA256: String) throws {
-        let units = shard.units(of: sweep.inputs.count)
+    private func runShard(_ shard: Shard, _ job: SweepJob) throws {
+        let sweep = job.sweep, units = shard.units(of: sweep.inputs.count)
         let progress = Progress()
         progress.line("shard \(shard): inputs \(units.lowerBound)..<\(units.upperBound) of \(sweep.inputs.count)")
         var points = [[PointRecord]](repeating: [], count: units.count)
@@ -84,11 +80,7 @@ struct SweepCommand: ParsableCommand {
             try sweep.points(of: units, isCancelled: { Interrupt.shared.isRequested }, progress: report) { points[$0.input - units.lowerBound].append($0) }
         }
         guard finished else { throw ExitCode(130) }
-        let file = ShardFile<CommandArguments, [PointRecord]>(
-            header: .init(command: "sweep", settings: CommandArguments(),
-                          inputSHA256: modelSHA256, shard: shard, units: sweep.inputs.count),
-            lines: zip(units, points).map { .init(unit: $0, result: $1) })
-        let url = try reporting("writing the shard") { try file.write(into: URL(fileURLWithPath: sharding.shardDir)) }
+        let url = try job.writeShard(shard, units: units, results: points, into: URL(fileURLWithPath: sharding.shardDir))
         progress.line("wrote \(url.path)")
     }
 }

@@ -70,4 +70,15 @@ final class ShardTests: XCTestCase {
         XCTAssertThrowsError(try ShardFile<Settings, String>.merge([files[0], files[2]])) { XCTAssert("\($0)".contains("missing"), "\($0)") }
         XCTAssertThrowsError(try ShardFile<Settings, String>.merge([files[0], files[0], files[2]])) { XCTAssert("\($0)".contains("twice"), "\($0)") }
     }
+
+    func testMergeKnowsEveryShardedCommandOnceAndRefusesOthers() throws {
+        XCTAssertEqual(ShardedRuns.all.map { $0.command }, ["reproduce", "sweep", "impute", "study"])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shards-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try write(try Shard(index: 0, count: 1), units: 0..<7, into: folder)
+        XCTAssertThrowsError(try ShardedRuns.merge([file]) { _ in }) { XCTAssert("\($0)".contains("`vaedyn test`, which this build cannot merge"), "\($0)") }
+        let notAShard = folder.appendingPathComponent("notes.jsonl")
+        try Data("{\"hello\": 1}\n".utf8).write(to: notAShard)
+        XCTAssertThrowsError(try ShardedRuns.merge([notAShard]) { _ in }) { XCTAssert("\($0)".contains("not a vaedyn shard file"), "\($0)") }
+    }
 }

@@ -1,27 +1,26 @@
-import Experiments
 import Dynamics
 import Foundation
 
-/// Writes records to stdout (or another file) as NDJSON, or as CSV rows (one per step or point, with a
-/// header built from the start record's references).
-final class RecordWriter {
-    enum Format: String, CaseIterable { case ndjson, csv }
+/// Writes records as NDJSON, or as CSV rows (one per step or point, with a header built
+/// from the start record's references), each line handed to `out` as bytes.
+public final class RecordWriter {
+    public enum Format: String, CaseIterable, Codable { case ndjson, csv }
 
     private let format: Format
-    private let out: FileHandle
+    private let out: (Data) -> Void
     private var references: [String] = []
     private var classes: [String] = []
     private var labels: [String] = []
 
-    init(format: Format, to out: FileHandle = .standardOutput) {
+    public init(format: Format, to out: @escaping (Data) -> Void) {
         self.format = format
         self.out = out
     }
 
-    func write(_ record: DynamicsRecord) {
+    public func write(_ record: DynamicsRecord) {
         switch format {
-        case .ndjson: out.write(record.jsonLine())
-        case .csv: if let line = csvLine(record) { out.write(Data((line + "\n").utf8)) }
+        case .ndjson: out(record.jsonLine())
+        case .csv: if let line = csvLine(record) { out(Data((line + "\n").utf8)) }
         }
     }
 
