@@ -1,10 +1,18 @@
-# The two commands the README promises: `make run` and `make test`.
+# The README's commands: `make run`, `make test` (what a developer runs after a change:
+# minutes on a fresh clone) and `make check` (everything; what CI runs through .ci/run).
 # Tests build in release: the numeric kernels are SIMD code that debug builds run
 # 50-100x slower, and release shares one build folder with `make run`.
-# `make test` runs the XCTest suite twice: as built, then under AddressSanitizer with the
-# buffers' bounds checks (scripts/sanitize, its own build folder .build-asan); the
-# row-invariance tests again under every OpenBLAS kernel the CPU runs (scripts/test-core-types); and every
-# command of the README's "Commands" section at a small size (scripts/test-commands).
+#
+# make test: the release build (imports checked against Package.swift), the XCTest suite,
+# the row-invariance tests again under every OpenBLAS kernel the CPU runs
+# (scripts/test-core-types), the fuzz targets' properties on their seeds (built without
+# libFuzzer, no second compilation), and the end-to-end tests: model files, the service
+# and its TLS, every command of the README at a small size (scripts/test-commands), the
+# Python client.
+# make check: make test, then what needs another compilation, root, a browser or minutes:
+# the XCTest suite under AddressSanitizer (scripts/sanitize, .build-asan), libFuzzer runs
+# (.build-fuzz), a one-node Slurm, the Kubernetes manifests, the survival and load
+# scripts, contract fuzzing and the page in headless Chromium.
 SWIFT ?= swift
 BIN := .build/release
 # A layer may import only what Package.swift gives it (HTTP and VAE never each other).
@@ -13,7 +21,7 @@ MODEL ?= models/mnist-default.vaem
 # The tests that serve two models at once take this one second.
 SECOND_MODEL ?= models/fashion-default.vaem
 
-.PHONY: setup build run test bench bench-peers data clean
+.PHONY: setup build run test check bench bench-peers data clean
 
 setup:
 	@scripts/setup
@@ -29,11 +37,7 @@ test: setup
 	$(SWIFT) build -c release --build-tests $(CHECKED)
 	$(SWIFT) test -c release --skip-build --disable-swift-testing
 	SWIFT=$(SWIFT) scripts/test-core-types $(BIN)/vaedyn $(MODEL)
-	scripts/sanitize address
-	scripts/fuzz http 200000
-	scripts/fuzz json 100000
-	scripts/fuzz image 200000
-	scripts/fuzz model 100000
+	scripts/replay-fuzz-seeds $(BIN)
 	python3 Tests/ModelFormat/read_vaem.py $(MODEL) $(BIN)/vaedyn
 	python3 Tests/ModelFormat/test_safetensors.py $(BIN)/vaedyn $(MODEL)
 	python3 Tests/ModelFormat/test_import.py $(BIN)/vaedyn $(MODEL)
@@ -42,6 +46,14 @@ test: setup
 	python3 Tests/Service/test_models.py $(BIN)/vaedyn $(MODEL) $(SECOND_MODEL)
 	python3 Tests/TLS/test_tls.py $(BIN)/vaedyn $(MODEL)
 	scripts/test-commands $(BIN)/vaedyn $(MODEL)
+	scripts/test-python-client $(BIN)/vaedyn
+
+check: test
+	scripts/sanitize address
+	scripts/fuzz-http 200000
+	scripts/fuzz json 100000
+	scripts/fuzz image 200000
+	scripts/fuzz model 100000
 	scripts/test-slurm $(BIN)/vaedyn $(MODEL)
 	scripts/test-slurm --smoke
 	scripts/validate-kubernetes
@@ -50,7 +62,6 @@ test: setup
 	scripts/survive-replicas 6
 	scripts/test-paced-load $(BIN)/vaedyn $(MODEL)
 	scripts/contract-fuzz 50
-	scripts/test-python-client $(BIN)/vaedyn
 	scripts/setup-browser-tests
 	python3 Tests/Page/test_page.py $(BIN)/vaedyn $(MODEL) $(SECOND_MODEL)
 
