@@ -8,7 +8,7 @@
 # (scripts/test-core-types), the fuzz targets' properties on their seeds (built without
 # libFuzzer, no second compilation), and the end-to-end tests: model files, the service
 # and its TLS, every command of the README at a small size (scripts/test-commands), the
-# Python client.
+# Python client, the page's pure functions under node's test runner.
 # make check: make test, then what needs another compilation, root, a browser or minutes:
 # the XCTest suite under AddressSanitizer (scripts/sanitize, .build-asan), libFuzzer runs
 # (.build-fuzz), a one-node Slurm, the Kubernetes manifests, the survival and load
@@ -47,6 +47,7 @@ test: setup
 	python3 Tests/TLS/test_tls.py $(BIN)/vaedyn $(MODEL)
 	scripts/test-commands $(BIN)/vaedyn $(MODEL)
 	scripts/test-python-client $(BIN)/vaedyn
+	scripts/test-page-units
 
 check: test
 	scripts/sanitize address

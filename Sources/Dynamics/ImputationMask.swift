@@ -67,10 +67,14 @@ public struct ImputationMask: Sendable, Equatable, CustomStringConvertible {
         try self.init(hiddenIndices: image.indices.filter { image[$0] >= 128 }, pixels: image.count)
     }
 
+    /// The named halves of a square image (the page offers them; `square:X,Y,W,H` and
+    /// `random:F[:SEED]` take parameters).
+    public static let halves = ["top-half", "bottom-half", "left-half", "right-half"]
+
     private init(parsing text: String, pixels: Int) throws {
         let side = Int(Double(pixels).squareRoot().rounded())
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        let geometric = ["top-half", "bottom-half", "left-half", "right-half", "square"]
+        let geometric = Self.halves + ["square"]
         if geometric.contains(parts[0]), side * side != pixels {
             throw DynamicsError("mask '\(parts[0])' needs a square image; this model's \(pixels) pixels are not one")
         }

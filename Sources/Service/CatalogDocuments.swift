@@ -63,11 +63,21 @@ struct ModelDocument: Codable {
     var residentBytes: Int
     /// What one request may ask of this server: its configured `limits.*`.
     var limits: Limits
+    /// The values of the request fields that take a name, as this build knows them: the
+    /// page builds its lists from these rather than from a copy of its own.
+    var choices = Choices()
 
     struct FileInfo: Codable {
         var name: String
         var bytes: Int
         var sha256: String
+    }
+
+    struct Choices: Codable, Equatable {
+        var noiseKinds = NoiseModel.Kind.allCases.map(\.rawValue)
+        var kernels = DynamicsParameters.Kernel.allCases.map(\.rawValue)
+        /// The named masks without parameters (`random:F` and `square:X,Y,W,H` take some).
+        var maskHalves = ImputationMask.halves
     }
 
     struct Limits: Codable, Equatable {

@@ -325,7 +325,7 @@ package enum OpenAPIDocument {
         "additionalProperties": false
       },
       "Model": {
-        "type": "object", "required": ["id", "isDefault", "dataset", "architecture", "classNames", "concepts", "conceptTree", "file", "residentBytes", "limits"],
+        "type": "object", "required": ["id", "isDefault", "dataset", "architecture", "classNames", "concepts", "conceptTree", "file", "residentBytes", "limits", "choices"],
         "properties": {
           "id": {"type": "string"},
           "isDefault": {"type": "boolean", "description": "the model a request gets when it names none"},
@@ -361,6 +361,14 @@ package enum OpenAPIDocument {
               "maxChainSteps": {"type": "integer", "minimum": 1, "description": "most (steps + 1) x trials, x noise ratios x inputs for a sweep"},
               "maxSweepPoints": {"type": "integer", "minimum": 1, "description": "most noise ratios in one sweep"},
               "maxSweepInputs": {"type": "integer", "minimum": 1, "description": "most inputs in one sweep"}
+            },
+            "additionalProperties": false},
+          "choices": {"type": "object", "description": "the names the request fields take, as this server knows them (the page's lists come from here)",
+            "required": ["noiseKinds", "kernels", "maskHalves"],
+            "properties": {
+              "noiseKinds": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "noise.kind"},
+              "kernels": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "kernel"},
+              "maskHalves": {"type": "array", "items": {"type": "string"}, "description": "mask names without parameters (random:F[:SEED] and square:X,Y,W,H take some)"}
             },
             "additionalProperties": false}
         }

@@ -257,6 +257,23 @@ try:
         assert server.json("POST", "/dynamics", alias)[2] == raw
 
     @test
+    def every_choice_the_model_document_offers_is_taken_by_a_run():
+        # The page builds its lists from /model's choices: each name must run, and a name
+        # not among them must be refused.
+        status, _, raw = server.json("GET", "/model")
+        choices = json.loads(raw)["choices"]
+        assert "replace" in choices["noiseKinds"] and "gibbs" in choices["kernels"] and choices["maskHalves"], choices
+        base = {"image": {"exemplar": {"digit": 4}}, "steps": 1, "trials": 2}
+        requests = [{**base, "noise": {"kind": k, "ratio": 0.2}} for k in choices["noiseKinds"]]
+        requests += [{**base, "kernel": k, **({} if k == "gibbs" else {"mask": choices["maskHalves"][0]})} for k in choices["kernels"]]
+        requests += [{**base, "kernel": "mwg", "mask": m} for m in choices["maskHalves"]]
+        for payload in requests:
+            status, _, answer = server.json("POST", "/dynamics?stream=false", payload)
+            assert status == 200, (payload, status, answer[:300])
+        status, _, answer = server.json("POST", "/dynamics?stream=false", {**base, "noise": {"kind": "smudge", "ratio": 0.2}})
+        assert status == 422, (status, answer[:200])
+
+    @test
     def every_raw_image_type_the_document_lists_is_taken():
         listed = [t for t in DOC["paths"]["/dynamics"]["post"]["requestBody"]["content"] if t.startswith("image/")]
         assert "image/x-portable-anymap" in listed, listed

@@ -3,7 +3,7 @@
 // class at the first and the last step: the study's retention measure (docs/study.md).
 import { lineageOf } from "./chart-kit.js";
 import { DistanceFigure } from "./fig2b-distances.js";
-import { stageName } from "./fig3-sweep.js";
+import { stageName } from "./stages.js";
 
 const percent = (share) => `${Math.round(100 * share)} %`;
 

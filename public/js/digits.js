@@ -31,11 +31,12 @@ export function digitCanvas(pixels, label, hidden = null) {
   return canvas;
 }
 
-function inkBox(alpha, width, height) {
+// The bounding box of the ink (alpha above 12 of 255) in RGBA `data`, or null when blank.
+export function inkBox(data, width, height) {
   let x0 = width, y0 = height, x1 = 0, y1 = 0;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      if (alpha[(y * width + x) * 4 + 3] > 12) {
+      if (data[(y * width + x) * 4 + 3] > 12) {
         x0 = Math.min(x0, x); y0 = Math.min(y0, y);
         x1 = Math.max(x1, x + 1); y1 = Math.max(y1, y + 1);
       }
@@ -60,7 +61,12 @@ export function mnistForm(source) {
   g.imageSmoothingQuality = "high";
   g.drawImage(source, box.x0, box.y0, box.w, box.h, 0, 0, w, h);
   const alpha = g.getImageData(0, 0, w, h).data;
-  const ink = Array.from({ length: w * h }, (_, i) => alpha[i * 4 + 3] / 255);
+  return centred(Array.from({ length: w * h }, (_, i) => alpha[i * 4 + 3] / 255), w);
+}
+
+// `ink` (w columns, row after row, 0..1) placed in the 28 x 28 field with its centre of
+// mass at the field's centre (MNIST's rule), cut where it overflows.
+export function centred(ink, w) {
   let mass = 0, mx = 0, my = 0;
   ink.forEach((v, i) => { mass += v; mx += v * (i % w); my += v * Math.floor(i / w); });
   const left = Math.round(SIDE / 2 - (mx / mass + 0.5)), top = Math.round(SIDE / 2 - (my / mass + 0.5));

@@ -3,23 +3,7 @@
 // rung: I its own pattern, II its class concept, then any group levels, last the root)
 // and a dashed line at each transition.
 import { axis, makeChart, scheduleUpdate, styleOf } from "./chart-kit.js";
-
-const NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
-// The paper's three stages keep their colours; group levels come between, in purples.
-const ITEM_COLOUR = "#2ca02c", CLASS_COLOUR = "#1f77b4", ROOT_COLOUR = "#ff7f0e";
-const GROUP_COLOURS = ["#9467bd", "#c5b0d5", "#6a3d9a"];
-
-export function stageName(stage) {
-  return NUMERALS[stage - 1] ?? String(stage);
-}
-
-// The colour of stage `stage` of a tree with `count` levels (item to root).
-export function stageColour(stage, count) {
-  if (stage === 1) return ITEM_COLOUR;
-  if (stage === count) return ROOT_COLOUR;
-  if (stage === 2) return CLASS_COLOUR;
-  return GROUP_COLOURS[(stage - 3) % GROUP_COLOURS.length];
-}
+import { stageColour, stageName, stageSpans } from "./stages.js";
 
 // What each shade means, for the figure's caption: "I item", "II class", ...
 export function stageLegend(container, levels) {
@@ -29,15 +13,6 @@ export function stageLegend(container, levels) {
     span.style.background = stageColour(i + 1, levels.length) + "40";
     span.textContent = `${stageName(i + 1)} ${level === "item" ? "own pattern" : level}`;
     return span;
-  }));
-}
-
-// Where along x each point's stage holds: halfway to its neighbours on both sides.
-function stageSpans(points, scale) {
-  return points.map((p, i) => ({
-    stage: p.stage,
-    from: i === 0 ? scale.min : (points[i - 1].ratio + p.ratio) / 2,
-    to: i === points.length - 1 ? scale.max : (p.ratio + points[i + 1].ratio) / 2,
   }));
 }
 

@@ -12,7 +12,8 @@ import { lineageOf } from "./chart-kit.js";
 import { ImageStrip } from "./fig2a-strip.js";
 import { DistanceFigure } from "./fig2b-distances.js";
 import { ProjectionFigure } from "./fig2c-projection.js";
-import { stageLegend, stageName, SweepFigure } from "./fig3-sweep.js";
+import { stageLegend, SweepFigure } from "./fig3-sweep.js";
+import { stageName } from "./stages.js";
 import { noisy } from "./noise.js";
 
 const $ = (id) => document.getElementById(id);
@@ -359,6 +360,26 @@ function showClasses(names) {
   $("drawn-label").replaceChildren(new Option("unknown", ""), ...names.map((name, i) => new Option(name, String(i))));
 }
 
+// The names the server's request fields take (GET /model: choices), in its order, with a
+// gloss for the ones this page knows; the choice made so far is kept where it still exists.
+const GLOSSES = {
+  replace: "replace (random value)", flip: "flip", "salt-pepper": "salt and pepper", gaussian: "Gaussian",
+  gibbs: "gibbs (the paper's)", clamped: "clamped (pseudo-Gibbs)", mwg: "mwg (exact MwG)",
+  "top-half": "the top half", "bottom-half": "the bottom half", "left-half": "the left half", "right-half": "the right half",
+};
+
+function fillChoice(id, values, first = null) {
+  const before = $(id).value;
+  $(id).replaceChildren(...(first ? [first] : []), ...values.map((v) => new Option(GLOSSES[v] ?? v, v)));
+  if (values.includes(before)) $(id).value = before;
+}
+
+function showChoices(choices) {
+  fillChoice("noise-kind", choices.noiseKinds);
+  fillChoice("kernel", choices.kernels);
+  fillChoice("mask-half", choices.maskHalves, new Option("a half…", ""));
+}
+
 // The server's bounds on a request: the inputs' maxima (a default above them is lowered)
 // and a line saying them all, so a run is not refused for a reason the page kept quiet.
 function showLimits(limits) {
@@ -406,6 +427,7 @@ async function loadModel(id) {
   $("model-line").textContent = `Model ${model.id}: ${a.inputSize}–${a.hiddenSize}–${a.latentSize} VAE on ${model.dataset}.`;
   showClasses(model.classNames);
   showLimits(model.limits);
+  showChoices(model.choices);
   hasProjection = concepts.concepts.some((c) => Array.isArray(c.projection));
   // Without axes Fig 2c says so instead of showing empty axes, and has nothing to save.
   $("no-projection").hidden = hasProjection;

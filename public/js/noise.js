@@ -29,5 +29,6 @@ export function noisy(pixels, { kind, ratio, binarize, seed }) {
     "salt-pepper": (v) => (uniform() < ratio ? (uniform() < 0.5 ? 0 : 1) : v),
     gaussian: (v) => Math.min(1, Math.max(0, v + ratio * gaussian(uniform))),
   }[kind];
-  return x.map(corrupt);
+  // A kind this preview does not know (a newer server's) is shown uncorrupted.
+  return corrupt ? x.map(corrupt) : x;
 }
