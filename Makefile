@@ -42,9 +42,7 @@ test: setup
 	python3 Tests/ModelFormat/test_safetensors.py $(BIN)/vaedyn $(MODEL)
 	python3 Tests/ModelFormat/test_import.py $(BIN)/vaedyn $(MODEL)
 	scripts/check-dockerfile
-	python3 Tests/Service/test_service.py $(BIN)/vaedyn $(MODEL)
-	python3 Tests/Service/test_models.py $(BIN)/vaedyn $(MODEL) $(SECOND_MODEL)
-	python3 Tests/TLS/test_tls.py $(BIN)/vaedyn $(MODEL)
+	python3 -m pytest Tests/EndToEnd --binary $(BIN)/vaedyn --model $(MODEL) --second-model $(SECOND_MODEL) -m "not browser and not soak"
 	scripts/test-commands $(BIN)/vaedyn $(MODEL)
 	scripts/test-python-client $(BIN)/vaedyn
 	scripts/test-page-units
