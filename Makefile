@@ -39,7 +39,6 @@ test: setup
 	SWIFT=$(SWIFT) scripts/test-core-types $(BIN)/vaedyn $(MODEL)
 	scripts/replay-fuzz-seeds $(BIN)
 	python3 Tests/ModelFormat/read_vaem.py $(MODEL) $(BIN)/vaedyn
-	python3 Tests/ModelFormat/test_safetensors.py $(BIN)/vaedyn $(MODEL)
 	python3 Tests/ModelFormat/test_import.py $(BIN)/vaedyn $(MODEL)
 	scripts/check-dockerfile
 	python3 -m pytest Tests/EndToEnd --binary $(BIN)/vaedyn --model $(MODEL) --second-model $(SECOND_MODEL) -m "not browser and not soak"
