@@ -2,7 +2,7 @@ import Dynamics
 import Foundation
 
 /// The OpenAPI 3.1 description of the API, served at /openapi.json. A test checks real
-/// responses against its schemas (Tests/Service), so it cannot drift from the code. The
+/// responses against its schemas (Tests/EndToEnd), so it cannot drift from the code. The
 /// run parameters (ChainOptions, the request schemas' parameter properties, the query
 /// parameters of /dynamics) and the raw image media types are written from
 /// RunParameter.all and ChainRequest.imageMediaTypes into the hand-written rest.
