@@ -148,9 +148,7 @@ public struct Reproduction: ShardedRun {
         guard results.count == inputs.count else { throw ExperimentError("\(results.count) inputs' results for a run of \(inputs.count) inputs") }
         let s = settings
         func sweep(_ stages: [[Int?]]) -> PopulationSweep { PopulationSweep(ratios: ratios, levels: model.levels, stages: stages) }
-        var report = ReproductionReport(model: bundle, labels: inputs.map { $0.label! }, perClass: s.perClass, seed: s.seed, noise: s.noise,
-                                        trials: s.trials, steps: s.steps, sweepTrials: s.sweepTrials, sweepSteps: s.sweepSteps,
-                                        earlyWindow: s.earlyWindow, grid: s.grid, ratios: ratios, tree: s.tree)
+        var report = ReproductionReport(model: bundle, labels: inputs.map { $0.label! }, settings: s, ratios: ratios)
         report.ancestorStages = inputs.map { input in
             StageLadder(model: model, references: ReferenceSet(model: model, input: input), label: input.label)!.rungLevels.map { $0 + 1 }
         }

@@ -6,14 +6,13 @@ import VAE
 /// follows the numbers: every verdict is computed, none is written in advance.
 public struct ReproductionReport {
     public let model: ModelBundle
-    public let inputs: Int, perClass: Int
+    /// What the run was told (`settings.tree` nil: the model file's own tree).
+    public let settings: ReproductionSettings
+    public let inputs: Int
     /// Class of each input, in sweep order.
     public let labels: [Int]
-    public let seed: UInt64, noise: Float, trials: Int, steps: Int
-    public let sweepTrials: Int, sweepSteps: Int, earlyWindow: Int
-    public let grid: String, ratios: [Float]
-    /// `--tree` as given; nil: the model file's own tree.
-    public let tree: String?
+    /// The noise ratios of `settings.grid`.
+    public let ratios: [Float]
     /// Per input, the stages its ancestors give (1 = item, 2 = class, ..., the root's):
     /// a class outside every group of a level has no stage there.
     public var ancestorStages: [[Int]] = []
@@ -25,22 +24,12 @@ public struct ReproductionReport {
     public var posterior: PosteriorSpread?
     public var geometry: CleanGeometry?
 
-    public init(model: ModelBundle, labels: [Int], perClass: Int, seed: UInt64, noise: Float, trials: Int, steps: Int,
-         sweepTrials: Int, sweepSteps: Int, earlyWindow: Int, grid: String, ratios: [Float], tree: String?) {
+    public init(model: ModelBundle, labels: [Int], settings: ReproductionSettings, ratios: [Float]) {
         self.model = model
         inputs = labels.count
         self.labels = labels
-        self.perClass = perClass
-        self.seed = seed
-        self.noise = noise
-        self.trials = trials
-        self.steps = steps
-        self.sweepTrials = sweepTrials
-        self.sweepSteps = sweepSteps
-        self.earlyWindow = earlyWindow
-        self.grid = grid
+        self.settings = settings
         self.ratios = ratios
-        self.tree = tree
     }
 
     public static let modes: [(DynamicsParameters.Draw, String)] = [(.sample, "sampled x (the paper's chain)"), (.mean, "decoder-mean x")]
@@ -49,9 +38,9 @@ public struct ReproductionReport {
     public func percent(_ n: Int, of total: Int) -> String { "\(n)/\(total)" }
 
     public var command: String {
-        "vaedyn reproduce --model models/\((model.description.id as NSString).appendingPathExtension("vaem")!) --per-class \(perClass) --seed \(seed) --noise \(noise) " +
-            "--trials \(trials) --steps \(steps) --sweep-trials \(sweepTrials) --sweep-steps \(sweepSteps) --early-window \(earlyWindow) --grid \(grid)"
-            + (tree.map { " --tree \($0)" } ?? "")
+        "vaedyn reproduce --model models/\((model.description.id as NSString).appendingPathExtension("vaem")!) --per-class \(settings.perClass) --seed \(settings.seed) --noise \(settings.noise) " +
+            "--trials \(settings.trials) --steps \(settings.steps) --sweep-trials \(settings.sweepTrials) --sweep-steps \(settings.sweepSteps) --early-window \(settings.earlyWindow) --grid \(settings.grid)"
+            + (settings.tree.map { " --tree \($0)" } ?? "")
     }
 
     public func markdown() -> String {
@@ -74,10 +63,10 @@ public struct ReproductionReport {
             s += String(format: "; test negative ELBO %.2f nats, %d active latent units (of %d)", m.negativeELBO, m.activeUnits, d.architecture.latentSize)
         }
         s += "\n"
-        s += "- inputs: the \(inputs) test images stored in the model file (the first \(perClass) of each class), binarised per trial\n"
-        s += "- noise: `replace` (each pixel, with probability p, a random bit); trial i draws from stream (seed \(seed), i), the same streams at every ratio\n"
+        s += "- inputs: the \(inputs) test images stored in the model file (the first \(settings.perClass) of each class), binarised per trial\n"
+        s += "- noise: `replace` (each pixel, with probability p, a random bit); trial i draws from stream (seed \(settings.seed), i), the same streams at every ratio\n"
         s += "- distances: Euclidean, on the encoder mean mu(t), mean over trials of per-trial distances, unless said otherwise\n"
-        s += "- Fig 2b: p = \(f(noise)), \(trials) trials, t = 0...\(steps); Fig 3: p in \(grid), \(sweepTrials) trials, minimum over t = 0...\(sweepSteps)\n\n"
+        s += "- Fig 2b: p = \(f(settings.noise)), \(settings.trials) trials, t = 0...\(settings.steps); Fig 3: p in \(settings.grid), \(settings.sweepTrials) trials, minimum over t = 0...\(settings.sweepSteps)\n\n"
         return s
     }
 
@@ -100,8 +89,8 @@ public struct ReproductionReport {
         s += "| stage III (xi_bar_all nearest) at large noise (p = \(f(ratios[lastIndex])); p = \(f(ratios[before])) in brackets) "
         s += "| \(percent(stageThree[0], of: inputs)) (\(stageThreeBefore[0])) | \(percent(stageThree[1], of: inputs)) (\(stageThreeBefore[1])) | \(verdict(stageThree, "stage III")) |\n"
         let two = ss.map(\.everStageTwo), earlyTwo = es.map(\.everStageTwo)
-        s += "| stage II (class concept nearest) at medium noise | \(percent(two[0], of: inputs)) inputs at some p (\(percent(earlyTwo[0], of: inputs)) with the minimum over t <= \(earlyWindow)) "
-        s += "| \(percent(two[1], of: inputs)) (\(percent(earlyTwo[1], of: inputs)) over t <= \(earlyWindow)) | \(verdict(two, "stage II")) |\n"
+        s += "| stage II (class concept nearest) at medium noise | \(percent(two[0], of: inputs)) inputs at some p (\(percent(earlyTwo[0], of: inputs)) with the minimum over t <= \(settings.earlyWindow)) "
+        s += "| \(percent(two[1], of: inputs)) (\(percent(earlyTwo[1], of: inputs)) over t <= \(settings.earlyWindow)) | \(verdict(two, "stage II")) |\n"
         let monotone = ss.map(\.monotone)
         s += "| stages follow I -> II -> III as the noise grows | \(percent(monotone[0], of: inputs)) inputs never step back | \(percent(monotone[1], of: inputs)) | \(verdict(monotone, "ordered")) |\n\n"
         return s + discussion(two: two, earlyTwo: earlyTwo)
@@ -121,19 +110,19 @@ public struct ReproductionReport {
     public func discussion(two: [Int], earlyTwo: [Int]) -> String {
         var s = "### Where our model departs from the paper's picture, and why\n\n"
         let sample = dynamics[.sample]!, mean = dynamics[.mean]!
-        let own = sample.inputs.map { $0.ownShare[steps] ?? 0 }.reduce(0, +) / Float(inputs)
-        let ownMean = mean.inputs.map { $0.ownShare[steps] ?? 0 }.reduce(0, +) / Float(inputs)
+        let own = sample.inputs.map { $0.ownShare[settings.steps] ?? 0 }.reduce(0, +) / Float(inputs)
+        let ownMean = mean.inputs.map { $0.ownShare[settings.steps] ?? 0 }.reduce(0, +) / Float(inputs)
         let attractors = sample.finalShares.enumerated().sorted { $0.element > $1.element }.prefix(3)
             .map { "\(classConcepts[$0.offset].label) (\(f($0.element * 100, 0)) %)" }.joined(separator: ", ")
-        s += "- **Class retention.** At t = \(steps), on average \(f(own * 100, 0)) % of the trials of an input are still nearest their own class concept "
+        s += "- **Class retention.** At t = \(settings.steps), on average \(f(own * 100, 0)) % of the trials of an input are still nearest their own class concept "
         s += "with sampled x, \(f(ownMean * 100, 0)) % with decoder-mean x (\(f(sample.mean { $0.ownShare[1] ?? 0 } * 100, 0)) % and "
-        s += "\(f(mean.mean { $0.ownShare[1] ?? 0 } * 100, 0)) % at t = 1). Pooled over all inputs, the classes holding most sampled-x trials at t = \(steps) are "
+        s += "\(f(mean.mean { $0.ownShare[1] ?? 0 } * 100, 0)) % at t = 1). Pooled over all inputs, the classes holding most sampled-x trials at t = \(settings.steps) are "
         s += "\(attractors), where an even spread would give 10 % each. The paper's picture, a trajectory that passes by its class concept and then settles on "
         s += "an idiosyncratic memory of the same class, needs the class to be kept; where the share above is low, chains have wandered into other classes, "
         s += "so the distance to the own class concept tells of that wandering rather than of a departure from the concept.\n"
         if let averaged = averagedSweep {
-            s += "- **Stage II.** With the minimum over t = 0...\(sweepSteps), \(two[0]) of \(inputs) inputs reach stage II at some noise ratio with sampled x "
-            s += "(\(two[1]) with decoder-mean x); taking the minimum over the first \(earlyWindow) steps gives \(earlyTwo[0]) and \(earlyTwo[1]). "
+            s += "- **Stage II.** With the minimum over t = 0...\(settings.sweepSteps), \(two[0]) of \(inputs) inputs reach stage II at some noise ratio with sampled x "
+            s += "(\(two[1]) with decoder-mean x); taking the minimum over the first \(settings.earlyWindow) steps gives \(earlyTwo[0]) and \(earlyTwo[1]). "
             s += "Measuring the trial-averaged state instead of averaging per-trial distances gives \(averaged.everStageTwo) (sampled x). "
             s += "Where stage II appears, it spans on average \(String(format: "%.1f", sweeps[.sample]!.meanStageTwoWidth)) grid points (sampled x). "
             s += "The paper shows a clear middle stage for its single input.\n"
@@ -145,7 +134,7 @@ public struct ReproductionReport {
             s += "\(geometry.stageTwo(in: sweeps[.sample]!, close: false)) of \(inputs - geometry.closeCount).\n"
         }
         if let sampled = sampledLatent, let posterior {
-            s += "- **Distances on sampled z.** Measured on the sampled z(t) rather than mu(t), the mean distance to the own class concept at t = \(steps) is "
+            s += "- **Distances on sampled z.** Measured on the sampled z(t) rather than mu(t), the mean distance to the own class concept at t = \(settings.steps) is "
             s += "\(f(sampled.mean(\.last))) instead of \(f(sample.mean(\.last))) on mu(t). The posterior spread of the clean inputs, sqrt(sum of exp(logvar)), is "
             s += "\(f(posterior.meanFloor)) on average, \(f(posterior.inactiveShare * 100, 0)) % of that variance in units whose mean barely varies across the inputs "
             s += "(\(posterior.activeUnits) of \(model.architecture.latentSize) units active among them). If z = mu + noise with that spread, the sampled-z distance "
@@ -159,14 +148,14 @@ public struct ReproductionReport {
     }
 
     public func fig2bSection() -> String {
-        var s = "## Fig 2b: distance to the own class concept over time (p = \(f(noise)))\n\n"
+        var s = "## Fig 2b: distance to the own class concept over time (p = \(f(settings.noise)))\n\n"
         s += "Means over the \(inputs) inputs of the trial-mean distance to the input's own class concept.\n\n"
-        s += "| x | d(t=0) | d(t=1) | min over t | median t of min | d(t=\(steps)) | own-class share t=1 | t=10 | t=\(steps) |\n|---|---|---|---|---|---|---|---|---|\n"
+        s += "| x | d(t=0) | d(t=1) | min over t | median t of min | d(t=\(settings.steps)) | own-class share t=1 | t=10 | t=\(settings.steps) |\n|---|---|---|---|---|---|---|---|---|\n"
         for (mode, name) in Self.modes {
             let d = dynamics[mode]!
             // A run shorter than t has no share at t (not 0 %).
-            func share(_ t: Int) -> String { t <= steps ? f(d.mean { $0.ownShare[t] ?? 0 } * 100, 0) + " %" : "-" }
-            s += "| \(name) | \(f(d.mean(\.start))) | \(f(d.mean(\.first))) | \(f(d.mean(\.minimum))) | \(d.medianMinimumStep) | \(f(d.mean(\.last))) | \(share(1)) | \(share(10)) | \(share(steps)) |\n"
+            func share(_ t: Int) -> String { t <= settings.steps ? f(d.mean { $0.ownShare[t] ?? 0 } * 100, 0) + " %" : "-" }
+            s += "| \(name) | \(f(d.mean(\.start))) | \(f(d.mean(\.first))) | \(f(d.mean(\.minimum))) | \(d.medianMinimumStep) | \(f(d.mean(\.last))) | \(share(1)) | \(share(10)) | \(share(settings.steps)) |\n"
         }
         return s + "\n"
     }
@@ -178,8 +167,8 @@ public struct ReproductionReport {
             : "at each level of the tree (item / \(levels.joined(separator: " / "))) at each ratio; the paper's stage III is the last, the root.\n\n"
         var variants: [(String, PopulationSweep)] = []
         for (mode, name) in Self.modes {
-            variants.append(("\(name), min over t <= \(sweepSteps)", sweeps[mode]!))
-            variants.append(("\(name), min over t <= \(earlyWindow)", earlySweeps[mode]!))
+            variants.append(("\(name), min over t <= \(settings.sweepSteps)", sweeps[mode]!))
+            variants.append(("\(name), min over t <= \(settings.earlyWindow)", earlySweeps[mode]!))
         }
         if let averagedSweep { variants.append(("sampled x, trial-averaged state", averagedSweep)) }
         s += "| p | " + variants.map(\.0).joined(separator: " | ") + " |\n"
@@ -209,7 +198,7 @@ public struct ReproductionReport {
         let d = model.description, levels = sweeps[.sample]!.levels
         var s = "\n## Fig 3 by level of the concept tree\n\n"
         s += "Levels: \(levels.joined(separator: " -> ")); " + treeProvenance(d.conceptTree ?? .paper) + ". "
-        s += "An input's stage at a ratio is the level of the nearest of its own ancestors at the minimum over t <= \(sweepSteps)"
+        s += "An input's stage at a ratio is the level of the nearest of its own ancestors at the minimum over t <= \(settings.sweepSteps)"
         let groups = d.concepts.filter { $0.level != d.conceptLevels.first && $0.level != d.conceptLevels.last }
         s += groups.isEmpty ? ".\n\n" : "; a class outside every group of a level skips that level.\n\n"
         for g in groups {

@@ -100,13 +100,17 @@ public enum ResultsFile {
         }
     }
 
+    /// A whole results file of `records`.
+    public static func create<Record: Encodable>(_ records: [Record], at path: String) throws {
+        try create(try data(records), at: path)
+    }
+
     /// A whole results file, as `vaedyn merge` writes it from shards: refused where a file
     /// is already, which may hold hours of measuring.
-    public static func create<Record: Encodable>(_ records: [Record], at path: String) throws {
+    public static func create(_ data: Data, at path: String) throws {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw ExperimentError("\(path) exists; merge writes a whole results file: move it away or give --out")
         }
-        let data = try self.data(records)
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         // In one write, through a temporary file: a killed merge leaves no half file.
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)

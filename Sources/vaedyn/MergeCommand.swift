@@ -26,13 +26,10 @@ struct MergeCommand: ParsableCommand {
         switch output {
         case let .file(defaultPath, contents, replaces, summary):
             let out = out ?? defaultPath
-            if !replaces && FileManager.default.fileExists(atPath: out) {
-                throw CLIError("\(out) exists; merge writes a whole results file: move it away or give --out")
-            }
-            try reporting("writing \(out)") {
-                try FileManager.default.createDirectory(at: URL(fileURLWithPath: out).deletingLastPathComponent(), withIntermediateDirectories: true)
-                // In one write, through a temporary file: a killed merge leaves no half file.
-                try contents.write(to: URL(fileURLWithPath: out), options: .atomic)
+            if replaces {
+                try reporting("writing \(out)") { try contents.write(to: URL(fileURLWithPath: out), options: .atomic) }
+            } else {
+                try reporting("writing \(out)") { try ResultsFile.create(contents, at: out) }
             }
             print("merged \(urls.count) shards of \(summary) into \(out)")
         case let .standardOutput(contents, summary):

@@ -26,7 +26,7 @@ public enum FixedOrderProduct {
         guard rows > 0 else { return }
         let k = b.rows, n = b.columns
         let pa = a.reading(rows: rows, stride: lda, width: k)
-        let pc = c.pointer(rows > 0 ? (rows - 1) * ldc + n : 0)
+        let pc = c.pointer((rows - 1) * ldc + n)
         checkBounds(n <= ldc, "rows of \(n) floats \(ldc) apart overlap")
         let pb = bias.map { $0.reading(n) }
         vaedyn_fop_multiply(pa, lda, b.panels.view.reading(b.panels.count), Int32(k), Int32(n), pb, pc, ldc, Int32(rows))
@@ -55,6 +55,4 @@ public final class PackedMatrix: Sendable {
         vaedyn_fop_pack(source, rowStride, columnStride, Int32(rows), Int32(columns), panels.view.pointer(panels.count))
     }
 
-    /// Bytes held (for the served models' resident size).
-    public var byteCount: Int { panels.count * MemoryLayout<Float>.stride }
 }

@@ -26,14 +26,12 @@ public enum Parallel {
     /// Rows per shard below which a second thread costs more than it gains.
     public static let minimumShardRows = 8
 
-    /// Splits 0..<count into at most `limit` contiguous ranges of nearly equal size whose
-    /// bounds are multiples of `alignment` (except the end). The split depends only on the
-    /// arguments, so results are reproducible.
-    public static func shards(_ count: Int, limit: Int = threads, minimum: Int = minimumShardRows, alignment: Int = 1) -> [Range<Int>] {
+    /// Splits 0..<count into at most `limit` contiguous ranges of nearly equal size. The
+    /// split depends only on the arguments, so results are reproducible.
+    public static func shards(_ count: Int, limit: Int = threads, minimum: Int = minimumShardRows) -> [Range<Int>] {
         let parts = max(1, min(limit, count / max(minimum, 1)))
         guard parts > 1 else { return [0..<count] }
-        let per = (count + parts - 1) / parts
-        let step = (per + alignment - 1) / alignment * alignment
+        let step = (count + parts - 1) / parts
         return (0..<parts).compactMap { i in
             let lo = min(count, i * step), hi = min(count, lo + step)
             return lo < hi ? lo..<hi : nil
