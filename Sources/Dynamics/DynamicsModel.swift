@@ -58,6 +58,13 @@ public struct DynamicsModel: Sendable {
     /// Indices of the concepts at level "class", in file order.
     public var classConcepts: [Int] { concepts.indices.filter { concepts[$0].level == "class" } }
 
+    /// The latent units the control points lie in (`ControlSet`): the active units the
+    /// model file stores (metrics.activeUnitIndices, from `vaedyn eval --save`), or every
+    /// unit for a file evaluated before controls existed.
+    public var controlUnits: [Int] {
+        bundle.description.metrics?.activeUnitIndices ?? Array(0..<architecture.latentSize)
+    }
+
     public var hasProjection: Bool {
         bundle.projectionMean.count == architecture.latentSize && bundle.projectionAxes.count >= 2
     }

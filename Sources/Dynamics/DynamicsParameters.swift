@@ -54,6 +54,8 @@ public struct DynamicsParameters: Sendable, Equatable {
     public var projection = false
     /// Step records carry the classes of the trials' nearest training memories.
     public var memory = false
+    /// Step records carry each concept's contrast with the other concepts of its level.
+    public var contrast = false
 
     public init() {}
 
@@ -71,6 +73,9 @@ public struct DynamicsParameters: Sendable, Equatable {
             throw DynamicsError("window \(window) ends after the last step \(steps)")
         }
         if let rule = kernelRule { throw DynamicsError("\(rule.parameter): \(rule.message)") }
+        if contrast && aggregation == .state {
+            throw DynamicsError("contrast: is a mean over trials (aggregate trials); the trial-averaged state has no per-trial contrast")
+        }
     }
 
     /// The parameter at fault and why, when the kernel cannot run with these parameters:

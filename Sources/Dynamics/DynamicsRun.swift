@@ -53,6 +53,7 @@ public final class DynamicsRun {
         StartRecord(model: model.id, experiment: "dynamics", kernel: kernel.name, hiddenPixels: (kernel as? ImputingKernel)?.mask.hiddenCount,
                     latentSize: model.architecture.latentSize,
                     parameters: parameters, inputs: [input.info], references: references.infos,
+                    controls: ControlSet(references: references, units: model.controlUnits).infos, controlUnits: model.controlUnits,
                     classReferences: references.classReferences.map { references.infos[$0].id },
                     classNames: model.bundle.description.classNames, levels: model.levels,
                     projectedReferences: parameters.projection ? projectedReferences(model: model, references: references) : nil)
@@ -75,10 +76,12 @@ public final class DynamicsRun {
             var summary = SummaryRecord(model: model.id, done: !outcome.cancelled, completed: outcome.completed,
                                         minimum: outcome.minimum, minimumStep: outcome.minimumStep)
             if let ladder = StageLadder(model: model, references: references, label: input.label) {
-                let s = ladder.stage(outcome.minimum)
+                let s = ladder.call(outcome.minimum, resampled: outcome.resampled, trials: parameters.trials)
                 summary.stage = s.stage
                 summary.stageReference = references.infos[s.reference].id
                 summary.stageLevel = s.level
+                summary.stageSupport = s.support
+                summary.stageDecided = s.decided
             }
             last = .summary(summary)
         } catch {

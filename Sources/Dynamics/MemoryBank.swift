@@ -74,11 +74,18 @@ public final class MemoryBank: @unchecked Sendable {
         }
     }
 
-    /// Fraction of the rows whose nearest memory has each class.
-    public func classShares(_ states: FloatView, stride: Int, rows: Int, scratch: Scratch, labels out: inout [Int32]) -> [Float] {
+    /// Fraction of the rows whose nearest memory has each class, and the distance to it.
+    public func nearest(_ states: FloatView, stride: Int, rows: Int, scratch: Scratch, labels out: inout [Int32]) -> (classShares: [Float], distance: Estimate) {
         nearestLabels(states, stride: stride, rows: rows, scratch: scratch, into: &out)
         var tally = [Int](repeating: 0, count: classCount)
         for r in 0..<rows where out[r] >= 0 && Int(out[r]) < classCount { tally[Int(out[r])] += 1 }
-        return tally.map { Float($0) / Float(rows) }
+        // best holds |m|^2 - 2 a.m of the nearest memory: |a - m|^2 once |a|^2 is added back.
+        let state = states.reading(rows: rows, stride: stride, width: latentSize)
+        let distance = Estimate(over: 0..<rows) { r in
+            var a: Float = 0
+            for j in 0..<latentSize { a += state[r * stride + j] * state[r * stride + j] }
+            return max(0, scratch.best[r] + a).squareRoot()
+        }
+        return (tally.map { Float($0) / Float(rows) }, distance)
     }
 }

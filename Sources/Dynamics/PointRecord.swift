@@ -17,4 +17,8 @@ public struct PointRecord: Codable, Sendable, Equatable {
     /// The stage's level in the concept tree ("item", "class", a group level, "all"): the
     /// start record's `levels[stage - 1]`.
     public var stageLevel: String?
+    /// The share of bootstrap resamples of the trials that give the same stage, and whether it
+    /// reaches 0.95 (`StageCall`); absent with the stage.
+    public var stageSupport: Float?
+    public var stageDecided: Bool?
 }

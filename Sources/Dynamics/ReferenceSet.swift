@@ -31,6 +31,16 @@ public struct ReferenceSet: Sendable {
         classReferences = model.classConcepts
     }
 
+    /// Given points: the controls (`ControlSet`, no class references), or hand-made
+    /// references for tests.
+    public init(infos: [ReferenceInfo], vectors: [Float], latentSize: Int, classReferences: [Int] = []) {
+        precondition(vectors.count == infos.count * latentSize)
+        self.infos = infos
+        self.vectors = vectors
+        self.latentSize = latentSize
+        self.classReferences = classReferences
+    }
+
     public func index(of id: String) -> Int? { infos.firstIndex { $0.id == id } }
 
     /// The encoder mean of the clean input's grey levels (`Encoding`).

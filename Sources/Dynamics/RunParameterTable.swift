@@ -49,7 +49,9 @@ extension RunParameter {
         boolean("meanImage", \.meanImage, experiments: [.dynamics], meaning: "step records carry `meanImage`"),
         boolean("projection", \.projection, experiments: [.dynamics], meaning: "step records carry `projection`"),
         boolean("memory", \.memory, experiments: [.dynamics], needsTrainingSet: true,
-                meaning: "step records carry `memoryShares` (the nearest memories are found among the training images)"),
+                meaning: "step records carry `memoryShares` and `memoryDistance` (the nearest memories are found among the training images)"),
+        boolean("contrast", \.contrast, experiments: [.dynamics],
+                meaning: "step records carry `contrast` and `contrastChange`: per concept, the mean distance to the other concepts of its level minus the distance to it (needs aggregate trials)"),
     ]
 
     private static func integer(_ name: String, _ path: WritableKeyPath<DynamicsParameters, Int> & Sendable, in range: ClosedRange<Int>,

@@ -32,4 +32,31 @@ public struct StageLadder: Sendable, Equatable {
         for k in 1..<rungs.count where distances[rungs[k]] < distances[rungs[best]] { best = k }
         return (rungLevels[best] + 1, rungs[best], levels[rungLevels[best]])
     }
+
+    /// The stage of `minimum` with its support among `resampled` minima (`ResampledMinima`):
+    /// decided when the same rung is nearest in at least `confidence` of the resamples.
+    /// Without resamples (aggregation "state") or with one trial, nothing measures the
+    /// uncertainty and the call is undecided.
+    public func call(_ minimum: [Float], resampled: [[Float]]?, trials: Int, confidence: Float = StageCall.confidence) -> StageCall {
+        let point = stage(minimum)
+        guard let resampled, !resampled.isEmpty, trials > 1 else {
+            return StageCall(stage: point.stage, reference: point.reference, level: point.level, support: nil, decided: false)
+        }
+        let agree = resampled.filter { stage($0).reference == point.reference }.count
+        let support = Float(agree) / Float(resampled.count)
+        return StageCall(stage: point.stage, reference: point.reference, level: point.level, support: support, decided: support >= confidence)
+    }
+}
+
+/// A stage with its uncertainty.
+public struct StageCall: Sendable, Equatable {
+    /// The share of resamples that must agree for a call to be decided: a one-sided 95 %.
+    public static let confidence: Float = 0.95
+
+    public var stage: Int
+    public var reference: Int
+    public var level: String
+    /// The share of the bootstrap resamples whose nearest rung is `reference`.
+    public var support: Float?
+    public var decided: Bool
 }

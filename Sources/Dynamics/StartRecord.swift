@@ -15,6 +15,12 @@ public struct StartRecord: Codable, Sendable, Equatable {
     public var inputs: [InputInfo]
     /// The order of every per-reference array in later records.
     public var references: [ReferenceInfo]
+    /// Per reference, in the same order: its control point (`ControlSet`), whose distances
+    /// step records give in `controlDistance`.
+    public var controls: [ControlInfo]
+    /// The latent units the controls' directions lie in: the model's active units
+    /// (every unit for a model file without them).
+    public var controlUnits: [Int]
     /// Ids of the class-level concepts: the order of `classShares`.
     public var classReferences: [String]
     /// Model class names: the order of `memoryShares`.

@@ -12,8 +12,25 @@ public struct StepRecord: Codable, Sendable, Equatable {
     public var nearest: String
     /// Per class-level concept: fraction of trials whose nearest class concept it is.
     public var classShares: [Float]
+    /// |mu(t)| (|z(t)| with measure "sample") over the trials: the norm whose change moves
+    /// every distance at once.
+    public var norm: Estimate
+    /// Per reference: the distance to its control point (the start record's `controls`: the
+    /// same norm, a meaningless direction), aggregated as `distance` is; and its SE.
+    public var controlDistance: [Float]
+    public var controlStandardError: [Float]?
+    /// Per reference (aggregation "trials"): how much nearer the trials came to the reference
+    /// than to its control since t = 0, (d(0) - d(t)) - (c(0) - c(t)) paired over trials.
+    /// Positive beyond 2 SE: an approach the state's norm does not explain.
+    public var approach: [Estimate]?
+    /// Per reference with others at its level (parameters.contrast): the mean distance to
+    /// those others minus the distance to it, and its change since t = 0; null for the rest.
+    public var contrast: [Estimate?]?
+    public var contrastChange: [Estimate?]?
     /// Per class: fraction of trials whose nearest training memory has that class (with parameters.memory).
     public var memoryShares: [Float]?
+    /// The distance to the nearest training memory, over the trials (with parameters.memory).
+    public var memoryDistance: Estimate?
     /// Mean over trials of x(t), D pixels (with parameters.meanImage).
     public var meanImage: [Float]?
     /// Trials' states on the projection axes (with parameters.projection).

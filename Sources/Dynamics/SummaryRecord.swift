@@ -13,10 +13,17 @@ public struct SummaryRecord: Codable, Sendable, Equatable {
     public var stage: Int?
     public var stageReference: String?
     public var stageLevel: String?
+    /// Dynamics: the share of bootstrap resamples of the trials that give the same stage, and
+    /// whether that share is at least 0.95 (`StageCall`); an undecided stage is a guess.
+    public var stageSupport: Float?
+    public var stageDecided: Bool?
     /// Sweep: per noise ratio, the number of inputs in each stage (index 0 = stage 1), one
-    /// entry per level of the start record's `levels`; inputs without a stage are not counted.
+    /// entry per level of the start record's `levels`: decided calls only (`PointRecord.stageDecided`).
     public var stageCounts: [[Int]]?
-    /// Sweep: per input, the ratios where its stage changes.
+    /// Sweep: per noise ratio, the inputs whose stage is undecided.
+    public var undecidedCounts: [Int]?
+    /// Sweep: per input, the ratios where its decided stage changes (between neighbouring
+    /// ratios both decided).
     public var stageChanges: [[StageChange]]?
 }
 

@@ -21,8 +21,8 @@ public final class SweepRun {
     public init(model: DynamicsModel, inputs: [DynamicsInput], ratios: [Float], parameters: DynamicsParameters, kernel: ChainKernel? = nil) throws {
         guard !inputs.isEmpty else { throw DynamicsError("a sweep needs at least one input") }
         guard !ratios.isEmpty else { throw DynamicsError("a sweep needs at least one noise ratio") }
-        guard !parameters.meanImage, !parameters.projection, !parameters.memory else {
-            throw DynamicsError("a sweep reports minima only: mean images, projections and memories are for dynamics runs")
+        guard !parameters.meanImage, !parameters.projection, !parameters.memory, !parameters.contrast else {
+            throw DynamicsError("a sweep reports minima only: mean images, projections, memories and contrasts are for dynamics runs")
         }
         for r in ratios { _ = try NoiseModel(kind: parameters.noise.kind, ratio: r) }
         try parameters.validate()
@@ -40,6 +40,7 @@ public final class SweepRun {
         return StartRecord(model: model.id, experiment: "sweep", kernel: kernel.name, hiddenPixels: (kernel as? ImputingKernel)?.mask.hiddenCount,
                            latentSize: model.architecture.latentSize,
                            parameters: parameters, noiseRatios: ratios, inputs: inputs.map(\.info), references: references.infos,
+                           controls: ControlSet(references: references, units: model.controlUnits).infos, controlUnits: model.controlUnits,
                            classReferences: references.classReferences.map { references.infos[$0].id },
                            classNames: model.bundle.description.classNames, levels: model.levels)
     }
@@ -50,12 +51,12 @@ public final class SweepRun {
     public func run(isCancelled: () -> Bool = { false }, progress: (Int) -> Void = { _ in },
                     emit: (DynamicsRecord) -> Void) -> DynamicsRecord {
         emit(.start(startRecord))
-        var stages = [[Int?]](repeating: [], count: inputs.count)
+        var stages = [[PointRecord]](repeating: [], count: inputs.count)
         var completed = 0
         let last: DynamicsRecord
         do {
             try points(of: inputs.indices, isCancelled: isCancelled, progress: progress) { point in
-                stages[point.input].append(point.stage)
+                stages[point.input].append(point)
                 completed += 1
                 emit(.point(point))
             }
@@ -89,9 +90,10 @@ public final class SweepRun {
                                                         isCancelled: isCancelled)
                 if outcomes[0].cancelled { return false }
                 for (ratio, outcome) in zip(batch, outcomes) {
-                    let stage = ladder?.stage(outcome.minimum)
+                    let stage = ladder?.call(outcome.minimum, resampled: outcome.resampled, trials: parameters.trials)
                     emit(PointRecord(model: model.id, input: i, ratio: ratio, minimum: outcome.minimum, minimumStep: outcome.minimumStep,
-                                     stage: stage?.stage, stageReference: stage.map { references.infos[$0.reference].id }, stageLevel: stage?.level))
+                                     stage: stage?.stage, stageReference: stage.map { references.infos[$0.reference].id }, stageLevel: stage?.level,
+                                     stageSupport: stage?.support, stageDecided: stage?.decided))
                     completed += 1
                     progress(completed)
                 }
@@ -102,17 +104,23 @@ public final class SweepRun {
 
     /// The summary `run` ends with, from every point of the sweep in order (the merged shards of one).
     public func summary(of points: [PointRecord]) -> SummaryRecord {
-        var stages = [[Int?]](repeating: [], count: inputs.count)
-        for p in points { stages[p.input].append(p.stage) }
+        var stages = [[PointRecord]](repeating: [], count: inputs.count)
+        for p in points { stages[p.input].append(p) }
         return summary(stages: stages, completed: points.count)
     }
 
-    private func summary(stages: [[Int?]], completed: Int) -> SummaryRecord {
+    /// Counts decided stages per ratio, and undecided ones apart: an undecided call is not
+    /// evidence for any stage.
+    private func summary(stages: [[PointRecord]], completed: Int) -> SummaryRecord {
         var counts = [[Int]](repeating: [Int](repeating: 0, count: model.levels.count), count: ratios.count)
+        var undecided = [Int](repeating: 0, count: ratios.count)
+        let decided = stages.map { row in row.map { $0.stageDecided == true ? $0.stage : nil } }
         for row in stages {
-            for (k, stage) in row.enumerated() { if let stage { counts[k][stage - 1] += 1 } }
+            for (k, point) in row.enumerated() where point.stage != nil {
+                if point.stageDecided == true, let stage = point.stage { counts[k][stage - 1] += 1 } else { undecided[k] += 1 }
+            }
         }
-        let changes = stages.map { row in
+        let changes = decided.map { row in
             row.indices.dropFirst().compactMap { k -> StageChange? in
                 guard let a = row[k - 1], let b = row[k], a != b else { return nil }
                 return StageChange(after: ratios[k - 1], at: ratios[k], from: a, to: b)
@@ -120,6 +128,7 @@ public final class SweepRun {
         }
         var summary = SummaryRecord(model: model.id, done: completed == inputs.count * ratios.count, completed: completed)
         summary.stageCounts = counts
+        summary.undecidedCounts = undecided
         summary.stageChanges = changes
         return summary
     }

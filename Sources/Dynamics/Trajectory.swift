@@ -19,6 +19,9 @@ public final class Trajectory {
         public var cancelled: Bool
         public var minimum: [Float]
         public var minimumStep: [Int]
+        /// The minima of the bootstrap resamples of the trials (`ResampledMinima`); nil for
+        /// aggregation "state", whose distances are not per trial.
+        public var resampled: [[Float]]?
     }
 
     /// `groups` runs of `trials` trials each advance as one batch (see `runGroups`).
@@ -37,8 +40,12 @@ public final class Trajectory {
     public func run(input: DynamicsInput, references: ReferenceSet, parameters p: DynamicsParameters,
                     isCancelled: () -> Bool, onStep: (StepRecord) -> Void) throws -> Outcome {
         precondition(chains.groups == 1)
+        let controlled = ControlledDistances(references: references, controls: ControlSet(references: references, units: model.controlUnits),
+                                             metric: p.metric, trials: chains.rows)
         return try runGroups(input: input, references: references, parameters: p, noises: [p.noise], isCancelled: isCancelled) { t, table in
-            let record = try self.record(t: t, table: table, parameters: p, truth: input.pixels)
+            let states = self.measuredStates(p)
+            controlled.measure(t: t, table: table, states: states.view, stride: states.stride)
+            let record = try self.record(t: t, table: table, controlled: controlled, parameters: p, truth: input.pixels)
             onStep(record)
             return [record.distance]
         }[0]
@@ -61,6 +68,8 @@ public final class Trajectory {
         chains.seed(p.seed)
         chains.setInitialImages(input.pixels, binarize: p.binarize, noises: noises)
         let window = p.minimumSteps
+        let resampled = p.aggregation == .trials
+            ? ResampledMinima(trials: chains.trials, groups: chains.groups, references: references.count, seed: p.seed) : nil
         var outcomes = [Outcome](repeating: Outcome(completed: 0, cancelled: false, minimum: [Float](repeating: .infinity, count: references.count),
                                                     minimumStep: [Int](repeating: 0, count: references.count)), count: chains.groups)
         for t in 0...p.steps {
@@ -76,6 +85,7 @@ public final class Trajectory {
             let states = measuredStates(p)
             table.measure(states.view, stride: states.stride)
             let distances = try reduce(t, table)
+            if window.contains(t) { resampled?.observe(table) }
             for g in outcomes.indices {
                 outcomes[g].completed = t
                 guard window.contains(t) else { continue }
@@ -85,6 +95,7 @@ public final class Trajectory {
                 }
             }
         }
+        if let resampled { for g in outcomes.indices { outcomes[g].resampled = resampled.minima(group: g) } }
         return outcomes
     }
 
@@ -107,17 +118,31 @@ public final class Trajectory {
         return distance
     }
 
-    private func record(t: Int, table: DistanceTable, parameters p: DynamicsParameters, truth: [UInt8]) throws -> StepRecord {
+    private func record(t: Int, table: DistanceTable, controlled: ControlledDistances, parameters p: DynamicsParameters,
+                        truth: [UInt8]) throws -> StepRecord {
         let rows = self.rows(group: 0)
         let states = measuredStates(p)
         let distance = try distances(t: t, table: table, rows: rows, parameters: p)
         let standardError = p.aggregation == .trials ? table.trialStatistics(rows: rows).standardError : nil
         let nearest = distance.indices.min { distance[$0] < distance[$1] }!
+        let reading = controlled.reading(table: table, rows: rows, contrast: p.contrast)
         var record = StepRecord(model: model.id, t: t, distance: distance, standardError: standardError,
-                                nearest: table.references.infos[nearest].id, classShares: table.nearestClassShares(rows: rows))
+                                nearest: table.references.infos[nearest].id, classShares: table.nearestClassShares(rows: rows),
+                                norm: reading.norm, controlDistance: reading.controlDistance)
+        switch p.aggregation {
+        case .trials:
+            record.controlStandardError = reading.controlStandardError
+            record.approach = reading.approach
+            record.contrast = reading.contrast
+            record.contrastChange = reading.contrastChange
+        case .state:
+            // The control's distance of the trial-averaged state, as `distance` is.
+            record.controlDistance = controlled.controlTable.averageStateDistances(states.view, stride: states.stride, rows: rows)
+        }
         if p.memory, let memory, let memoryScratch {
-            record.memoryShares = memory.classShares(states.view, stride: states.stride, rows: chains.trials, scratch: memoryScratch,
-                                                     labels: &memoryLabels)
+            let nearest = memory.nearest(states.view, stride: states.stride, rows: chains.trials, scratch: memoryScratch, labels: &memoryLabels)
+            record.memoryShares = nearest.classShares
+            record.memoryDistance = nearest.distance
         }
         if p.meanImage { record.meanImage = meanImage() }
         if p.projection { record.projection = projection(states.view, stride: states.stride) }

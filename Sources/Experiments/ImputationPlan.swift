@@ -144,7 +144,7 @@ public struct ImputationPlan: ShardedRun {
                 p.mask = .named("random:\(fraction):\(lineSettings.seed)")
                 let last = try DynamicsRun(model: model, input: population[input], parameters: p).run { _ in }
                 guard case .summary(let s) = last else { throw ExperimentError("the stage run of input \(input) failed: \(last)") }
-                stages.append(s.stage)
+                stages.append(s.stageDecided == true ? s.stage : nil)
             }
             return .stages(stages)
         }

@@ -5,16 +5,21 @@ public struct PopulationSweep {
     public let ratios: [Float]
     /// The concept tree's levels, "item" first: stage k is levels[k - 1].
     public let levels: [String]
-    /// stages[input][ratio], nil where the input has no stage.
+    /// stages[input][ratio]: the decided stage (`StageCall`), nil where the stage is
+    /// undecided (or the input has no class).
     public let stages: [[Int?]]
-    /// stageCounts[ratio][stage - 1], one entry per level.
+    /// stageCounts[ratio][stage - 1], one entry per level: decided calls.
     public let stageCounts: [[Int]]
+    /// Per ratio, the inputs without a decided stage.
+    public var undecidedCounts: [Int] { ratios.indices.map { k in stages.filter { $0[k] == nil }.count } }
 
     public init(model: DynamicsModel, inputs: [DynamicsInput], ratios: [Float], parameters: DynamicsParameters,
          isCancelled: () -> Bool, progress: (Int) -> Void) throws {
         var stages = [[Int?]](repeating: [], count: inputs.count)
         let last = try SweepRun(model: model, inputs: inputs, ratios: ratios, parameters: parameters)
-            .run(isCancelled: isCancelled, progress: progress) { if case .point(let p) = $0 { stages[p.input].append(p.stage) } }
+            .run(isCancelled: isCancelled, progress: progress) {
+                if case .point(let p) = $0 { stages[p.input].append(p.stageDecided == true ? p.stage : nil) }
+            }
         guard case .summary(let summary) = last, summary.done, let counts = summary.stageCounts else {
             throw ExperimentError("the sweep stopped before the end")
         }
@@ -24,7 +29,8 @@ public struct PopulationSweep {
         stageCounts = counts
     }
 
-    /// The same measures over another axis than the noise (the fraction hidden, in `vaedyn impute`).
+    /// The same measures over another axis than the noise (the fraction hidden, in `vaedyn
+    /// impute`), from decided stages (nil: undecided).
     public init(ratios: [Float], levels: [String], stages: [[Int?]]) {
         self.ratios = ratios
         self.levels = levels

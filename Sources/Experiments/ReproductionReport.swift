@@ -187,9 +187,11 @@ public struct ReproductionReport {
         return s
     }
 
-    /// "a / b / c": the inputs at each stage at the ratio with index `k`.
+    /// "a / b / c": the inputs decided at each stage at the ratio with index `k`, then
+    /// "(u undecided)" when some are not.
     public func stageCounts(_ sweep: PopulationSweep, at k: Int) -> String {
-        (1...sweep.rootStage).map { "\(sweep.count(stage: $0, at: k))" }.joined(separator: " / ")
+        let undecided = sweep.undecidedCounts[k]
+        return (1...sweep.rootStage).map { "\(sweep.count(stage: $0, at: k))" }.joined(separator: " / ") + (undecided > 0 ? " (\(undecided) undecided)" : "")
     }
 
     /// Fig 3 by level of the concept tree, for any tree: where the inputs stop, whether the

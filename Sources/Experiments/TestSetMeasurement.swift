@@ -15,8 +15,8 @@ public enum TestSetMeasurement {
         let elbo = evaluator.negativeELBO(images: images, count: test.count, seed: seed)
         result(String(format: "test negative ELBO: %.3f nats (one sample per image, seed %llu)", elbo, seed))
         let means = evaluator.encoderMeans(images: images.view, count: test.count)
-        let active = Evaluator.activeUnits(means: means, latent: bundle.architecture.latentSize)
-        result("active latent units: \(active) of \(bundle.architecture.latentSize) (variance of the encoder mean > 0.01)")
+        let active = Evaluator.activeUnitIndices(means: means, latent: bundle.architecture.latentSize)
+        result("active latent units: \(active.count) of \(bundle.architecture.latentSize) (variance of the encoder mean > 0.01)")
         var nll = Double.nan
         if samples > 0 {
             let t0 = Date()
@@ -31,7 +31,7 @@ public enum TestSetMeasurement {
         }
         progress.line(String(format: "evaluated in %.1f s", Date().timeIntervalSince(start)))
         return ModelMetrics(testImages: test.count, evaluationSeed: seed, negativeELBO: elbo, importanceSamples: samples,
-                            negativeLogLikelihood: nll, activeUnits: active,
+                            negativeLogLikelihood: nll, activeUnits: active.count, activeUnitIndices: active,
                             fixtureNegativeELBO: evaluator.negativeELBO(images: images, count: min(100, test.count), seed: seed))
     }
 }

@@ -253,9 +253,30 @@ package enum OpenAPIDocument {
           "imputation": {"type": "object", "required": ["error", "accuracy"], "additionalProperties": false,
                          "description": "step record, kernels clamped and mwg: the hidden pixels against the input's",
                          "properties": {"error": {"type": ["number", "null"], "minimum": 0, "maximum": 1}, "accuracy": {"type": ["number", "null"], "minimum": 0, "maximum": 1}}},
+          "norm": {"$ref": "#/components/schemas/Estimate", "description": "step record: |mu(t)| (|z(t)| with measure sample) over the trials"},
+          "controls": {"type": "array", "description": "start record: per reference, its control point (same norm, a fixed random direction in the active units)",
+                       "items": {"type": "object", "required": ["id", "of", "norm"], "additionalProperties": false,
+                                 "properties": {"id": {"type": "string"}, "of": {"type": "string"}, "norm": {"type": ["number", "null"]}}}},
+          "controlUnits": {"type": "array", "items": {"type": "integer", "minimum": 0}, "description": "start record: the latent units the controls lie in"},
+          "controlDistance": {"type": "array", "items": {"type": ["number", "null"]}, "description": "step record: per reference, the distance to its control"},
+          "controlStandardError": {"type": "array", "items": {"type": ["number", "null"]}},
+          "approach": {"type": "array", "items": {"$ref": "#/components/schemas/Estimate"},
+                       "description": "step record, aggregate trials: per reference, (d(0) - d(t)) - (c(0) - c(t)) paired over trials: the approach beyond the control"},
+          "contrast": {"type": "array", "items": {"oneOf": [{"$ref": "#/components/schemas/Estimate"}, {"type": "null"}]},
+                       "description": "step record with contrast: per reference, mean distance to the others of its level minus the distance to it; null without peers"},
+          "contrastChange": {"type": "array", "items": {"oneOf": [{"$ref": "#/components/schemas/Estimate"}, {"type": "null"}]}},
+          "memoryDistance": {"$ref": "#/components/schemas/Estimate", "description": "step record with memory: distance to the nearest training memory"},
+          "stageSupport": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "share of 200 paired bootstrap resamples of the trials giving the same stage"},
+          "stageDecided": {"type": ["boolean", "null"], "description": "stageSupport >= 0.95; an undecided stage is not counted in stageCounts"},
+          "undecidedCounts": {"type": "array", "items": {"type": "integer", "minimum": 0}, "description": "sweep summary: per ratio, the inputs whose stage is undecided"},
           "done": {"type": "boolean"},
           "message": {"type": "string"}
         }
+      },
+      "Estimate": {
+        "type": "object", "required": ["mean", "standardError"], "additionalProperties": false,
+        "description": "a mean over trials and its standard error",
+        "properties": {"mean": {"type": ["number", "null"]}, "standardError": {"type": ["number", "null"], "minimum": 0}}
       },
       "EncodeRequest": {
         "type": "object",

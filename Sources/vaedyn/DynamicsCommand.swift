@@ -16,6 +16,7 @@ struct DynamicsCommand: ParsableCommand {
     @Flag(name: .customLong("mean-image"), help: "Step records carry the mean over trials of x(t).") var meanImage = false
     @Flag(help: "Step records carry every trial's state on the two projection axes.") var projection = false
     @Flag(help: "Step records carry the classes of the trials' nearest training memories (reads the training set from --data).") var memory = false
+    @Flag(help: "Step records carry each concept's contrast with the other concepts of its level, and its change since t = 0.") var contrast = false
     @Option(help: "ndjson or csv (step rows only).") var format = "ndjson"
 
     func run() throws {
@@ -26,6 +27,7 @@ struct DynamicsCommand: ParsableCommand {
         parameters.meanImage = meanImage
         parameters.projection = projection
         parameters.memory = memory
+        parameters.contrast = contrast
         let progress = Progress()
         var bank: MemoryBank?
         if memory {

@@ -88,7 +88,8 @@ final class EngineTests: XCTestCase {
             XCTAssertEqual(try JSONDecoder().decode(DynamicsRecord.self, from: line).jsonLine(), line, "round trip")
         }
         let step = try XCTUnwrap(JSONSerialization.jsonObject(with: records[1].jsonLine()) as? [String: Any])
-        XCTAssertEqual(Set(step.keys), ["type", "model", "t", "distance", "standardError", "nearest", "classShares"])
+        XCTAssertEqual(Set(step.keys), ["type", "model", "t", "distance", "standardError", "nearest", "classShares", "norm", "controlDistance",
+                                        "controlStandardError", "approach"])
         let steps = TestModels.steps(records)
         for s in steps {
             XCTAssertEqual(s.distance.count, 12)
@@ -139,13 +140,24 @@ final class EngineTests: XCTestCase {
         guard case .summary(let s) = records.last else { return XCTFail() }
         XCTAssertTrue(s.done)
         let counts = try XCTUnwrap(s.stageCounts)
-        XCTAssertEqual(counts.map { $0.reduce(0, +) }, [4, 4, 4], "every input has a stage at every ratio")
+        let undecided = try XCTUnwrap(s.undecidedCounts)
+        XCTAssertEqual(zip(counts, undecided).map { $0.reduce(0, +) + $1 }, [4, 4, 4], "every input has a stage at every ratio, decided or not")
         for (k, ratio) in ratios.enumerated() {
             for stage in 1...3 {
-                XCTAssertEqual(counts[k][stage - 1], points.filter { $0.ratio == ratio && $0.stage == stage }.count)
+                XCTAssertEqual(counts[k][stage - 1], points.filter { $0.ratio == ratio && $0.stage == stage && $0.stageDecided == true }.count)
+            }
+            XCTAssertEqual(undecided[k], points.filter { $0.ratio == ratio && $0.stageDecided == false }.count)
+        }
+        for p in points { XCTAssertEqual(p.stageDecided, try XCTUnwrap(p.stageSupport) >= StageCall.confidence) }
+        // A change is between neighbouring decided calls only.
+        XCTAssertEqual(s.stageChanges?.count, 4)
+        for (i, changes) in (s.stageChanges ?? []).enumerated() {
+            let row = points.filter { $0.input == i }
+            for c in changes {
+                let k = try XCTUnwrap(ratios.firstIndex(of: c.at))
+                XCTAssertTrue(row[k].stageDecided == true && row[k - 1].stageDecided == true && row[k - 1].stage == c.from && row[k].stage == c.to)
             }
         }
-        XCTAssertEqual(s.stageChanges?.count, 4)
     }
 
     func testBatchedRatiosGiveTheSamePointsAsSeparateRuns() throws {

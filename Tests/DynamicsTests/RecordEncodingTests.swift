@@ -7,7 +7,7 @@ import XCTest
 /// the engine refuses a model built in memory that a load would refuse.
 final class RecordEncodingTests: XCTestCase {
     func stepRecord() throws -> StepRecord {
-        let json = #"{"type":"step","model":"m","t":3,"distance":[1.5,2.5,3.5],"standardError":[0.25,0.5,0.75],"nearest":"all","classShares":[0.5,0.5],"projection":{"mean":[0,1],"trials":[[2,3]]}}"#
+        let json = #"{"type":"step","model":"m","t":3,"distance":[1.5,2.5,3.5],"standardError":[0.25,0.5,0.75],"nearest":"all","classShares":[0.5,0.5],"norm":{"mean":4.5,"standardError":0.25},"controlDistance":[1.25,2.75,3.25],"projection":{"mean":[0,1],"trials":[[2,3]]}}"#
         return try JSONDecoder().decode(StepRecord.self, from: Data(json.utf8))
     }
 
@@ -51,8 +51,8 @@ final class RecordEncodingTests: XCTestCase {
         XCTAssertEqual(object["nearest"] as? String, "non-finite-null")
         XCTAssertEqual(object["model"] as? String, "\"null\"")
         let text = String(decoding: line, as: UTF8.self)
-        let keys = ["classShares", "distance", "model", "nearest", "projection", "standardError", "t", "type"]
-        let positions = keys.map { text.range(of: "\"\($0)\":")!.lowerBound }
+        let keys = ["classShares", "controlDistance", "distance", "model", "nearest", "norm", "projection", "standardError", "t", "type"]
+        let positions = keys.map { text.range(of: "\"\($0)\":", options: .backwards)!.lowerBound }  // the last: "standardError" is also inside "norm"
         XCTAssertEqual(positions, positions.sorted(), text)
     }
 

@@ -10,7 +10,7 @@ final class RunParameterTests: XCTestCase {
     static let everyField = #"""
     {"steps": 7, "trials": 3, "seed": 11, "noise": {"kind": "gaussian", "ratio": 0.5}, "binarize": false,
      "x": "mean", "z": "sample", "kernel": "clamped", "mask": "random:0.5:3", "measure": "sample", "metric": "cosine", "aggregate": "state",
-     "window": {"from": 1, "to": 2}, "meanImage": true, "projection": true, "memory": true}
+     "window": {"from": 1, "to": 2}, "meanImage": true, "projection": true, "memory": true, "contrast": true}
     """#
 
     static func object(_ data: Data) throws -> [String: Any] {
@@ -41,14 +41,15 @@ final class RunParameterTests: XCTestCase {
         expected.meanImage = true
         expected.projection = true
         expected.memory = true
+        expected.contrast = true
         XCTAssertEqual(decoded, expected)
         XCTAssertEqual(try Self.normalized(JSONEncoder().encode(expected)), try Self.normalized(Data(Self.everyField.utf8)))
     }
 
     func testTheDefaultRecordHasEveryKeyButTheWindowAndTheMask() throws {
         let keys = try Self.object(JSONEncoder().encode(DynamicsParameters())).keys.sorted()
-        XCTAssertEqual(keys, ["aggregate", "binarize", "kernel", "meanImage", "measure", "memory", "metric", "noise", "projection", "seed", "steps",
-                              "trials", "x", "z"])
+        XCTAssertEqual(keys, ["aggregate", "binarize", "contrast", "kernel", "meanImage", "measure", "memory", "metric", "noise", "projection", "seed",
+                              "steps", "trials", "x", "z"])
         XCTAssertEqual(RunParameter.all.map(\.name).sorted(), (keys + ["window", "mask"]).sorted(), "the table and the record disagree")
     }
 

@@ -37,7 +37,7 @@ final class ParameterContractTests: XCTestCase {
         let echoed = #"""
         {"steps": 12, "trials": 34, "seed": 56, "noise": {"kind": "salt-pepper", "ratio": 0.35}, "binarize": false, "x": "mean",
          "z": "sample", "kernel": "clamped", "mask": [3, 40, 41], "measure": "sample", "metric": "cosine", "aggregate": "state", "window": {"from": 3, "to": 9},
-         "meanImage": true, "projection": true, "memory": false}
+         "meanImage": true, "projection": true, "memory": false, "contrast": false}
         """#
         var p = try JSONDecoder().decode(DynamicsParameters.self, from: Data(echoed.utf8))
         XCTAssertEqual(try decode("/dynamics", XCTUnwrap(try JSONSerialization.jsonObject(with: Data(echoed.utf8)) as? [String: Any])), p)

@@ -157,6 +157,12 @@ public struct ModelBundle: Sendable {
         guard projectionAxes.allSatisfy({ $0.count == z }) else {
             throw ArchiveError.malformed("tensor 'projection_axes' has a row that is not of the latent size \(z)")
         }
+        if let units = description.metrics?.activeUnitIndices {
+            // The control points of the dynamics lie in these units: each once, in order, a unit of the model.
+            guard zip(units, units.dropFirst()).allSatisfy({ $0 < $1 }), units.allSatisfy({ (0..<z).contains($0) }) else {
+                throw ArchiveError.malformed("metrics.activeUnitIndices must be increasing latent units in 0...\(z - 1), got \(units)")
+            }
+        }
         try Self.requireFinite(parameters)
         for (i, row) in conceptVectors.enumerated() {
             if let j = row.firstIndex(where: { !$0.isFinite }) {

@@ -105,12 +105,16 @@ public struct ModelMetrics: Codable, Sendable, Equatable {
     public var negativeLogLikelihood: Double
     /// Latent units whose encoder mean varies across the test set (Cov > 0.01, Burda et al.).
     public var activeUnits: Int
+    /// Those units' indices, in increasing order: the subspace the control points of the
+    /// dynamics lie in. Absent in files evaluated before controls existed.
+    public var activeUnitIndices: [Int]?
     /// Negative ELBO of the first 100 test images alone (the test suite's fixture), with the
     /// same binarisation and noise: the test suite recomputes it from the committed file.
     public var fixtureNegativeELBO: Double
 
     public init(testImages: Int, evaluationSeed: UInt64, negativeELBO: Double, importanceSamples: Int,
-                negativeLogLikelihood: Double, activeUnits: Int, fixtureNegativeELBO: Double) {
+                negativeLogLikelihood: Double, activeUnits: Int, activeUnitIndices: [Int]? = nil, fixtureNegativeELBO: Double) {
+        self.activeUnitIndices = activeUnitIndices
         self.fixtureNegativeELBO = fixtureNegativeELBO
         self.testImages = testImages
         self.evaluationSeed = evaluationSeed

@@ -103,19 +103,21 @@ public struct Evaluator: Sendable {
 
     /// Units whose encoder mean has a variance above 0.01 across the images (Burda et al.).
     public static func activeUnits(means: [Float], latent: Int, threshold: Double = 0.01) -> Int {
+        activeUnitIndices(means: means, latent: latent, threshold: threshold).count
+    }
+
+    /// The indices of those units, in increasing order.
+    public static func activeUnitIndices(means: [Float], latent: Int, threshold: Double = 0.01) -> [Int] {
         let n = means.count / latent
-        guard n > 1 else { return 0 }
-        var active = 0
-        for j in 0..<latent {
+        guard n > 1 else { return [] }
+        return (0..<latent).filter { j in
             var s = 0.0, s2 = 0.0
             for i in 0..<n {
                 let v = Double(means[i * latent + j])
                 s += v
                 s2 += v * v
             }
-            let variance = s2 / Double(n) - (s / Double(n)) * (s / Double(n))
-            if variance > threshold { active += 1 }
+            return s2 / Double(n) - (s / Double(n)) * (s / Double(n)) > threshold
         }
-        return active
     }
 }
