@@ -15,6 +15,38 @@ public struct PopulationDynamics {
         public var finalShares: [Float]
         /// The distance to the own class concept at t = 0...steps.
         public var ownDistance: [Float]
+        /// The controls (`ControlSet`) at t = 0...steps: the mean state norm, the distance to
+        /// the own class concept's control, and the approach to the own class concept
+        /// beyond that control since t = 0 (paired over trials).
+        public var norm: [Float]
+        public var ownControlDistance: [Float]
+        public var ownApproach: [Estimate]
+        /// The own class concept's contrast with the other class concepts: its change from t = 0 to t = 1.
+        public var ownContrastGain: Estimate
+        /// The distance to the root concept ("all") at t = 0...steps.
+        public var rootDistance: [Float]
+
+        /// The approach beyond the control at t = 1: above 2 SE, below -2 SE, or neither.
+        public var firstApproach: Comparison { Comparison(ownApproach[1]) }
+
+        /// The approach beyond the control is largest at some 1 <= t <= 10, and falls from
+        /// there by more than 2 standard errors of the difference by the last step (the two
+        /// steps' errors combined as if independent: conservative, as they share trials).
+        public var departsBeyondControl: Bool {
+            let window = 1...min(10, ownApproach.count - 1)
+            guard let peak = window.max(by: { ownApproach[$0].mean < ownApproach[$1].mean }) else { return false }
+            let a = ownApproach[peak], b = ownApproach[ownApproach.count - 1]
+            return a.isPositive && a.mean - b.mean > 2 * (a.standardError * a.standardError + b.standardError * b.standardError).squareRoot()
+        }
+    }
+
+    /// How an estimate stands against zero: the verdicts of a claim with its control.
+    public enum Comparison: Equatable {
+        case above, below, indistinguishable
+
+        public init(_ e: Estimate) {
+            self = e.isPositive ? .above : e.mean < -2 * e.standardError ? .below : .indistinguishable
+        }
     }
 
     public static let shareSteps = [1, 10]
@@ -28,7 +60,12 @@ public struct PopulationDynamics {
         self.steps = steps
     }
 
+    /// Runs `parameters` (aggregated over trials: the controls are per trial) with the
+    /// contrasts on, from each input.
     public init(model: DynamicsModel, inputs: [DynamicsInput], parameters: DynamicsParameters, isCancelled: () -> Bool, progress: (Int) -> Void) throws {
+        guard parameters.aggregation == .trials else { throw ExperimentError("Fig 2b's measures are means over trials (aggregate trials)") }
+        var parameters = parameters
+        parameters.contrast = true
         var results: [InputResult] = []
         for input in inputs {
             let run = try DynamicsRun(model: model, input: input, parameters: parameters)
@@ -36,6 +73,7 @@ public struct PopulationDynamics {
             let last = run.run(isCancelled: isCancelled) { if case .step(let s) = $0 { steps.append(s) } }
             guard case .summary(let summary) = last, summary.done else { throw ExperimentError("stopped before the end of the Fig 2b runs") }
             let own = model.classConcept(label: input.label!)!
+            let root = model.concepts.indices.first { model.concepts[$0].parent == nil }!
             let classes = model.classConcepts
             let d = steps.map { $0.distance[own] }
             let m = d.indices.min { d[$0] < d[$1] }!
@@ -46,7 +84,8 @@ public struct PopulationDynamics {
                 approachesEveryClass: classes.allSatisfy { steps[1].distance[$0] < steps[0].distance[$0] },
                 start: d[0], first: d[1], minimum: d[m], last: d.last!, minimumStep: m,
                 passesBy: (1...10).contains(m) && d.last! - d[m] > 2 * finalError, ownShare: shares, finalShares: steps.last!.classShares,
-                ownDistance: d))
+                ownDistance: d, norm: steps.map(\.norm.mean), ownControlDistance: steps.map { $0.controlDistance[own] },
+                ownApproach: steps.map { $0.approach![own] }, ownContrastGain: steps[1].contrastChange![own]!, rootDistance: steps.map { $0.distance[root] }))
             progress(results.count)
         }
         self.inputs = results

@@ -2,12 +2,26 @@ import Dynamics
 
 /// Fig 3 over a population: the stage of every input at every noise ratio.
 public struct PopulationSweep {
+    /// One input's stage at one ratio: the stage when the call is decided (`StageCall`),
+    /// and the call's bootstrap support (nil where nothing measured it).
+    public struct Call: Codable, Equatable {
+        public var stage: Int?
+        public var support: Float?
+
+        public init(stage: Int?, support: Float?) {
+            self.stage = stage
+            self.support = support
+        }
+    }
+
     public let ratios: [Float]
     /// The concept tree's levels, "item" first: stage k is levels[k - 1].
     public let levels: [String]
+    /// calls[input][ratio].
+    public private(set) var calls: [[Call]]
     /// stages[input][ratio]: the decided stage (`StageCall`), nil where the stage is
     /// undecided (or the input has no class).
-    public let stages: [[Int?]]
+    public var stages: [[Int?]] { calls.map { $0.map(\.stage) } }
     /// stageCounts[ratio][stage - 1], one entry per level: decided calls.
     public let stageCounts: [[Int]]
     /// Per ratio, the inputs without a decided stage.
@@ -15,18 +29,24 @@ public struct PopulationSweep {
 
     public init(model: DynamicsModel, inputs: [DynamicsInput], ratios: [Float], parameters: DynamicsParameters,
          isCancelled: () -> Bool, progress: (Int) -> Void) throws {
-        var stages = [[Int?]](repeating: [], count: inputs.count)
+        var calls = [[Call]](repeating: [], count: inputs.count)
         let last = try SweepRun(model: model, inputs: inputs, ratios: ratios, parameters: parameters)
             .run(isCancelled: isCancelled, progress: progress) {
-                if case .point(let p) = $0 { stages[p.input].append(p.stageDecided == true ? p.stage : nil) }
+                if case .point(let p) = $0 { calls[p.input].append(Call(stage: p.stageDecided == true ? p.stage : nil, support: p.stageSupport)) }
             }
         guard case .summary(let summary) = last, summary.done, let counts = summary.stageCounts else {
             throw ExperimentError("the sweep stopped before the end")
         }
         self.ratios = ratios
         levels = model.levels
-        self.stages = stages
+        self.calls = calls
         stageCounts = counts
+    }
+
+    /// From calls kept elsewhere (a shard's results).
+    public init(ratios: [Float], levels: [String], calls: [[Call]]) {
+        self.init(ratios: ratios, levels: levels, stages: calls.map { $0.map(\.stage) })
+        self.calls = calls
     }
 
     /// The same measures over another axis than the noise (the fraction hidden, in `vaedyn
@@ -34,7 +54,7 @@ public struct PopulationSweep {
     public init(ratios: [Float], levels: [String], stages: [[Int?]]) {
         self.ratios = ratios
         self.levels = levels
-        self.stages = stages
+        calls = stages.map { $0.map { Call(stage: $0, support: nil) } }
         stageCounts = ratios.indices.map { k in
             levels.indices.map { level in stages.filter { $0[k] == level + 1 }.count }
         }
@@ -53,6 +73,15 @@ public struct PopulationSweep {
 
     /// Inputs in stage II at some ratio.
     public var everStageTwo: Int { inputs { $0.contains(2) } }
+
+    /// Inputs in stage II at some ratio with a support that survives taking the best of all
+    /// the ratios: at least 1 - 0.05 / ratios (Bonferroni), so that an input with no stage
+    /// II anywhere shows one by chance at most 5 % of the time. Calls without a support
+    /// (none measured) do not count.
+    public var everStageTwoFamilywise: Int {
+        let needed = 1 - (1 - StageCall.confidence) / Float(max(ratios.count, 1))
+        return calls.filter { row in row.contains { $0.stage == 2 && ($0.support ?? 0) >= needed } }.count
+    }
 
     /// Inputs whose stages never go back down as the noise grows (I, II, III in order).
     public var monotone: Int {

@@ -56,10 +56,10 @@ public struct InputReproduction: Codable {
     /// Fig 2b measured on the sampled z(t) (x sampled).
     public var sampledLatent: PopulationDynamics.InputResult
     /// Fig 3: the stage at each noise ratio, over the whole run and over its first steps.
-    public var sweep: ByDraw<[Int?]>
-    public var early: ByDraw<[Int?]>
+    public var sweep: ByDraw<[PopulationSweep.Call]>
+    public var early: ByDraw<[PopulationSweep.Call]>
     /// Fig 3 on the trial-averaged state (x sampled).
-    public var averaged: [Int?]
+    public var averaged: [PopulationSweep.Call]
 }
 
 /// The reproduction's model, inputs and chains: the runs of any range of inputs, and the
@@ -120,12 +120,13 @@ public struct Reproduction: ShardedRun {
                 try PopulationDynamics(model: model, inputs: inputs, parameters: p, isCancelled: isCancelled, progress: $0)
             }.inputs
         }
-        func sweep(_ p: DynamicsParameters, _ title: String) throws -> [[Int?]] {
+        func sweep(_ p: DynamicsParameters, _ title: String) throws -> [[PopulationSweep.Call]] {
             try progress.phase("\(title): \(n) inputs x \(ratios.count) ratios", total: n * ratios.count) {
                 try PopulationSweep(model: model, inputs: inputs, ratios: ratios, parameters: p, isCancelled: isCancelled, progress: $0)
-            }.stages
+            }.calls
         }
-        var byDraw: [DynamicsParameters.Draw: (dynamics: [PopulationDynamics.InputResult], sweep: [[Int?]], early: [[Int?]])] = [:]
+        var byDraw: [DynamicsParameters.Draw: (dynamics: [PopulationDynamics.InputResult], sweep: [[PopulationSweep.Call]],
+                                               early: [[PopulationSweep.Call]])] = [:]
         for image in DynamicsParameters.Draw.allCases {
             byDraw[image] = (try dynamics(parameters(image, steps: s.steps, trials: s.trials), "Fig 2b, x \(image)"),
                              try sweep(parameters(image, steps: s.sweepSteps, trials: s.sweepTrials), "Fig 3, x \(image)"),
@@ -147,7 +148,7 @@ public struct Reproduction: ShardedRun {
     public func report(_ results: [InputReproduction]) throws -> ReproductionReport {
         guard results.count == inputs.count else { throw ExperimentError("\(results.count) inputs' results for a run of \(inputs.count) inputs") }
         let s = settings
-        func sweep(_ stages: [[Int?]]) -> PopulationSweep { PopulationSweep(ratios: ratios, levels: model.levels, stages: stages) }
+        func sweep(_ calls: [[PopulationSweep.Call]]) -> PopulationSweep { PopulationSweep(ratios: ratios, levels: model.levels, calls: calls) }
         var report = ReproductionReport(model: bundle, labels: inputs.map { $0.label! }, settings: s, ratios: ratios)
         report.ancestorStages = inputs.map { input in
             StageLadder(model: model, references: ReferenceSet(model: model, input: input), label: input.label)!.rungLevels.map { $0 + 1 }

@@ -29,5 +29,14 @@ enum CommittedModel {
         let computed = Evaluator(network: Network(parameters: model.parameters))
             .negativeELBO(images: images, count: fixture.count, seed: Trainer.testBinarisationSeed)
         XCTAssertEqual(computed, stored, accuracy: 1e-3 * stored, file: file, line: line)
+        // The active units the controls lie in: as many as counted, and mostly the ones the
+        // fixture's 100 images find active too (the file's are over the 10,000 test images).
+        let metrics = try XCTUnwrap(model.description.metrics, file: file, line: line)
+        let units = try XCTUnwrap(metrics.activeUnitIndices, "run `vaedyn eval models/\(model.description.id).vaem --save`", file: file, line: line)
+        XCTAssertEqual(units.count, metrics.activeUnits, file: file, line: line)
+        let z = model.architecture.latentSize
+        let means = Evaluator(network: Network(parameters: model.parameters, frozen: true)).encoderMeans(images: images.view, count: fixture.count)
+        let fixtureUnits = Set(Evaluator.activeUnitIndices(means: means, latent: z))
+        XCTAssertLessThanOrEqual(fixtureUnits.symmetricDifference(units).count, z / 10, "\(units) against the fixture's \(fixtureUnits.sorted())", file: file, line: line)
     }
 }
