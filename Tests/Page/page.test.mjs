@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import { centred, inkBox, SIDE } from "../../public/js/digits.js";
 import { noisy } from "../../public/js/noise.js";
-import { stageColour, stageName, stageSpans } from "../../public/js/stages.js";
+import { approachLine, shownStage, stageColour, stageName, stageSpans } from "../../public/js/stages.js";
 
 const grey = Array.from({ length: 10000 }, (_, i) => ((i * 7919) % 1000) / 999);
 
@@ -38,7 +38,7 @@ test("stage spans tile the axis, changing halfway between neighbouring ratios", 
   const spans = stageSpans(points, { min: 0, max: 1 });
   assert.deepEqual(spans.map((s) => [s.from, s.to]), [[0, 0.1], [0.1, 0.4], [0.4, 0.8], [0.8, 1]]);
   assert.deepEqual(spans.map((s) => s.stage), [1, 2, 2, 3]);
-  assert.deepEqual(stageSpans([{ ratio: 0.5, stage: 2 }], { min: 0, max: 1 }), [{ stage: 2, from: 0, to: 1 }]);
+  assert.deepEqual(stageSpans([{ ratio: 0.5, stage: 2 }], { min: 0, max: 1 }), [{ stage: 2, undecided: false, from: 0, to: 1 }]);
 });
 
 test("stages are named in numerals and the root keeps the paper's colour at any depth", () => {
@@ -61,4 +61,25 @@ test("a drawing's ink is boxed and placed with its centre of mass at the field's
   pixels.forEach((v, i) => { mass += v; mx += v * (i % SIDE); my += v * Math.floor(i / SIDE); });
   assert.equal(mass, ink.reduce((a, b) => a + b), "no ink lost");
   assert.ok(Math.abs(mx / mass + 0.5 - SIDE / 2) <= 0.5 && Math.abs(my / mass + 0.5 - SIDE / 2) <= 0.5, `centre ${mx / mass}, ${my / mass}`);
+});
+
+test("the line under Fig 2b says whether the approach beats its control, in both directions and within 2 SE", () => {
+  const references = [{ id: "class-6", label: "6" }, { id: "all", label: "all" }];
+  const step = (mean, standardError, t = 1) => ({ t, approach: [{ mean, standardError }, { mean: 0, standardError: 0 }] });
+  assert.match(approachLine(step(0.12, 0.03), references, "class-6"), /0\.120 ± 0\.030 nearer class 6 .*beyond its control/);
+  assert.match(approachLine(step(-0.12, 0.03), references, "class-6"), /−0\.120 .*the control is approached more/);
+  assert.match(approachLine(step(0.05, 0.03), references, "class-6"), /not distinguishable from its control/);
+  // Nothing to say at t = 0, for an unknown class, or without controls in the record.
+  assert.equal(approachLine(step(0, 0, 0), references, "class-6"), "");
+  assert.equal(approachLine(step(0.12, 0.03), references, undefined), "");
+  assert.equal(approachLine({ t: 1 }, references, "class-6"), "");
+});
+
+test("an undecided stage is shown as none, a decided one and an old record without the flag as their stage", () => {
+  assert.equal(shownStage({ stage: 2, stageDecided: false }), null);
+  assert.equal(shownStage({ stage: 2, stageDecided: true }), 2);
+  assert.equal(shownStage({ stage: 3 }), 3);
+  assert.equal(shownStage({ stage: null, stageDecided: false }), null);
+  const spans = stageSpans([{ ratio: 0, stage: 1 }, { ratio: 1, stage: null, undecided: true }], { min: 0, max: 1 });
+  assert.deepEqual(spans.map((s) => [s.stage, s.undecided]), [[1, false], [null, true]]);
 });

@@ -3,7 +3,7 @@
 // class at the first and the last step: the study's retention measure (docs/study.md).
 import { lineageOf } from "./chart-kit.js";
 import { DistanceFigure } from "./fig2b-distances.js";
-import { stageName } from "./stages.js";
+import { approachLine, stageName } from "./stages.js";
 
 const percent = (share) => `${Math.round(100 * share)} %`;
 
@@ -51,11 +51,11 @@ class Side {
         this.figure.add(step);
         this.first ??= step;
         this.last = step;
-        this.note.textContent = this.shares();
+        this.note.textContent = `${this.shares()} ${approachLine(step, this.start.references, this.lineage.ownClass)}`;
       },
       summary: (summary) => {
         const stage = summary.stage ? ` Stage ${stageName(summary.stage)}, ${summary.stageLevel}.` : "";
-        this.note.textContent = this.shares() + stage;
+        this.note.textContent = `${this.shares()}${stage} ${approachLine(this.last, this.start.references, this.lineage.ownClass)}`;
       },
     };
   }

@@ -1,6 +1,9 @@
 // Fig 2b: distance of the latent state to every reference over t, the mean over trials
 // with a +-1 SE band (two hidden edge datasets, the upper filled down to the lower), and a
-// ribbon under the chart naming the nearest reference at each step.
+// ribbon under the chart naming the nearest reference at each step. With the controls on,
+// the control point of the input's class concept (same norm, a meaningless direction) as a
+// grey dashed line with its band, and the state's norm |μ(t)| dotted: what the distances
+// would do if nothing but the norm moved them.
 import { axis, makeChart, scheduleUpdate, styleOf, translucent } from "./chart-kit.js";
 
 export class DistanceFigure {
@@ -39,7 +42,25 @@ export class DistanceFigure {
         { label: r.label, ref: r.id, level: r.level, data: [], borderColor: colour, backgroundColor: colour, borderWidth: width, borderDash: dash, fill: false },
       ];
     });
+    // The input's class concept's control, and the norm: after the references' datasets.
+    this.controlOf = start.references.findIndex((r) => r.id === lineage.ownClass);
+    if (this.controlOf >= 0) {
+      const grey = "#7f7f7f", edge = (label, fill) => ({ label, data: [], band: true, control: true, borderWidth: 0, pointRadius: 0, fill });
+      this.chart.data.datasets.push(
+        { ...edge("control + SE", "+1"), backgroundColor: translucent(grey, 0.15) },
+        edge("control − SE", false),
+        { label: `control of ${start.references[this.controlOf].label}`, control: true, data: [], borderColor: grey, backgroundColor: grey, borderWidth: 1.5, borderDash: [6, 4], fill: false },
+        { label: start.parameters.measure === "mean" ? "|μ(t)|" : "|z(t)|", control: true, data: [], borderColor: "#000000", backgroundColor: "#000000", borderWidth: 1.2, borderDash: [2, 3], fill: false },
+      );
+    }
     this.ribbon.replaceChildren();
+    this.showControls(this.controlsShown ?? true);
+  }
+
+  // Shows or hides the control and the norm (the page's checkbox).
+  showControls(on) {
+    this.controlsShown = on;
+    this.chart.data.datasets.forEach((d, i) => { if (d.control) this.chart.setDatasetVisibility(i, on); });
     this.chart.update("none");
   }
 
@@ -57,6 +78,13 @@ export class DistanceFigure {
       datasets[3 * i + 1].data.push({ x: step.t, y: d - se });
       datasets[3 * i + 2].data.push({ x: step.t, y: d });
     });
+    if (this.controlOf >= 0 && step.controlDistance) {
+      const base = 3 * step.distance.length, c = step.controlDistance[this.controlOf], se = step.controlStandardError?.[this.controlOf] ?? 0;
+      datasets[base].data.push({ x: step.t, y: c + se });
+      datasets[base + 1].data.push({ x: step.t, y: c - se });
+      datasets[base + 2].data.push({ x: step.t, y: c });
+      datasets[base + 3].data.push({ x: step.t, y: step.norm.mean });
+    }
     this.addNearest(step);
     scheduleUpdate(this.chart);
   }
@@ -85,6 +113,7 @@ export class DistanceFigure {
   // leaving its pattern, its class, its groups and all: the references its stages compare.
   focus(onlyStages) {
     this.chart.data.datasets.forEach((d, i) => {
+      if (d.control) return;
       const minor = d.ref !== "self" && d.level !== "all" && !this.lineage.ancestors.has(d.ref);
       this.chart.setDatasetVisibility(i, !(onlyStages && minor));
     });

@@ -3,17 +3,21 @@
 // rung: I its own pattern, II its class concept, then any group levels, last the root)
 // and a dashed line at each transition.
 import { axis, makeChart, scheduleUpdate, styleOf } from "./chart-kit.js";
-import { stageColour, stageName, stageSpans } from "./stages.js";
+import { shownStage, stageColour, stageName, stageSpans, UNDECIDED_COLOUR } from "./stages.js";
 
 // What each shade means, for the figure's caption: "I item", "II class", ...
 export function stageLegend(container, levels) {
+  const undecided = document.createElement("span");
+  undecided.className = "stage";
+  undecided.style.background = UNDECIDED_COLOUR + "40";
+  undecided.textContent = "? undecided (support < 0.95)";
   container.replaceChildren(...levels.map((level, i) => {
     const span = document.createElement("span");
     span.className = "stage";
     span.style.background = stageColour(i + 1, levels.length) + "40";
     span.textContent = `${stageName(i + 1)} ${level === "item" ? "own pattern" : level}`;
     return span;
-  }));
+  }), undecided);
 }
 
 const stageShading = {
@@ -31,6 +35,11 @@ const stageShading = {
       if (span.stage) {
         ctx.fillStyle = stageColour(span.stage, chart.$levels.length) + "26";
         ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
+      } else if (span.undecided) {
+        ctx.fillStyle = UNDECIDED_COLOUR + "40";
+        ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
+        ctx.fillStyle = "#555";
+        ctx.fillText("?", (left + right) / 2, area.bottom - 6);
       }
       if (previous && span.stage && previous !== span.stage) {
         ctx.strokeStyle = "#333";
@@ -88,7 +97,7 @@ export class SweepFigure {
 
   add(point) {
     point.minimum.forEach((m, i) => this.chart.data.datasets[i].data.push({ x: point.ratio, y: m }));
-    this.chart.$stagePoints.push({ ratio: point.ratio, stage: point.stage });
+    this.chart.$stagePoints.push({ ratio: point.ratio, stage: shownStage(point), undecided: point.stage != null && shownStage(point) === null });
     scheduleUpdate(this.chart);
   }
 }

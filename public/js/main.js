@@ -13,7 +13,7 @@ import { ImageStrip } from "./fig2a-strip.js";
 import { DistanceFigure } from "./fig2b-distances.js";
 import { ProjectionFigure } from "./fig2c-projection.js";
 import { stageLegend, SweepFigure } from "./fig3-sweep.js";
-import { stageName } from "./stages.js";
+import { approachLine, stageName } from "./stages.js";
 import { noisy } from "./noise.js";
 
 const $ = (id) => document.getElementById(id);
@@ -36,6 +36,8 @@ let input = null;
 let hasProjection = false;
 let controller = null;
 let grid = null;
+// The sentence on the approach from t = 0 to 1 beyond its control, kept under Fig 2b.
+let firstApproach = "";
 // The last step record of a dynamics run, for its summary line.
 let lastStep = null;
 // The id of the model the page runs on (GET /models; its default first).
@@ -185,6 +187,10 @@ const handlers = {
       lastStep = step;
       figures.strip.add(step);
       figures.distances.add(step);
+      // The paper's fast approach (t = 0 -> 1), then the run so far.
+      const own = lineageOf(start).ownClass;
+      if (step.t <= 1) firstApproach = approachLine(step, start.references, own);
+      $("approach").textContent = step.t > 1 ? `${firstApproach} ${approachLine(step, start.references, own)}` : firstApproach;
       figures.projection.add(step);
       count("stepsReceived", Number(app.dataset.stepsReceived) + 1);
       status(`Step ${step.t} of ${start.parameters.steps}: nearest ${label(start, step.nearest)}.`);
@@ -305,6 +311,7 @@ $("compare").addEventListener("click", () => run("compare"));
 // Aborting the fetch closes the connection; the server stops computing within one step.
 $("stop").addEventListener("click", () => controller?.abort());
 $("focus").addEventListener("change", () => figures.distances.focus($("focus").checked));
+$("controls").addEventListener("change", () => figures.distances.showControls($("controls").checked));
 
 // ---- downloads ----
 
@@ -422,6 +429,7 @@ async function loadModel(id) {
   for (const experiment of Object.keys(runs)) runs[experiment] = [];
   // Fig 2c needs no clearing: showConcepts below replaces all it draws.
   for (const figure of [figures.strip, figures.distances, figures.sweep, figures.comparison]) figure.clear();
+  $("approach").textContent = "";
   showPeers(model.dataset);
   const a = model.architecture;
   $("model-line").textContent = `Model ${model.id}: ${a.inputSize}–${a.hiddenSize}–${a.latentSize} VAE on ${model.dataset}.`;

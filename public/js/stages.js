@@ -22,8 +22,33 @@ export function stageColour(stage, count) {
 export function stageSpans(points, scale) {
   return points.map((p, i) => ({
     stage: p.stage,
+    undecided: p.undecided === true,
     from: i === 0 ? scale.min : (points[i - 1].ratio + p.ratio) / 2,
     to: i === points.length - 1 ? scale.max : (p.ratio + points[i + 1].ratio) / 2,
   }));
 }
 
+
+// A call the server could not make with confidence (stageDecided false) shades grey and
+// is named as such: it is no evidence for any stage.
+export const UNDECIDED_COLOUR = "#9e9e9e";
+
+// The stage a point shows: its stage when decided, else null (undecided).
+export function shownStage(point) {
+  return point.stageDecided === false ? null : point.stage ?? null;
+}
+
+// The sentence under Fig 2b: whether the state came nearer the input's class concept than
+// that concept's control point (same norm, a meaningless direction) did, from t = 0 to
+// step `step`: the approach beyond the control, paired over trials, against 2 SE.
+export function approachLine(step, references, conceptId) {
+  const i = references.findIndex((r) => r.id === conceptId);
+  const a = step?.approach?.[i];
+  if (i < 0 || !a || step.t === 0) return "";
+  const name = references[i].label;
+  const figure = `${a.mean >= 0 ? "" : "−"}${Math.abs(a.mean).toFixed(3)} ± ${a.standardError.toFixed(3)}`;
+  const verdict = a.mean > 2 * a.standardError ? "beyond its control (more than 2 SE)"
+    : a.mean < -2 * a.standardError ? "less than its control: the control is approached more"
+    : "not distinguishable from its control (within 2 SE): the change is the state's norm";
+  return `From t = 0 to ${step.t} the state came ${figure} nearer class ${name} than a point of the same norm in a random direction: ${verdict}.`;
+}
