@@ -116,6 +116,7 @@ public struct ReproductionReport {
     public func controlledVerdict(above: [Int], below: [Int]) -> String {
         if above.allSatisfy({ 2 * $0 > inputs }) { return above.allSatisfy { $0 == inputs } ? "holds beyond its control for every input" : "holds beyond its control for most inputs" }
         if below.allSatisfy({ 2 * $0 > inputs }) { return "**fails**: the control is approached more, for most inputs" }
+        if let k = above.firstIndex(where: { 2 * $0 > inputs }) { return "holds beyond its control for most inputs **only with \(Self.modes[k].1)**" }
         return "**not distinguishable from its control** for most inputs"
     }
 
