@@ -162,6 +162,9 @@ public struct Reproduction: ShardedRun {
         report.sampledLatent = PopulationDynamics(inputs: results.map(\.sampledLatent), steps: s.steps)
         report.posterior = PosteriorSpread(model: model, inputs: inputs)
         report.geometry = CleanGeometry(model: model, inputs: inputs)
+        // The chain's own mix at the Fig 2b horizon, from 1,000 of the model's samples: what
+        // retention is measured against.
+        report.restingMix = try RestingMix(model: model, chains: 1000, steps: s.steps, seed: s.seed)
         return report
     }
 }

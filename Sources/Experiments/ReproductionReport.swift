@@ -23,6 +23,7 @@ public struct ReproductionReport {
     public var sampledLatent: PopulationDynamics?
     public var posterior: PosteriorSpread?
     public var geometry: CleanGeometry?
+    public var restingMix: RestingMix?
 
     public init(model: ModelBundle, labels: [Int], settings: ReproductionSettings, ratios: [Float]) {
         self.model = model
@@ -175,6 +176,16 @@ public struct ReproductionReport {
         s += "\(attractors), where an even spread would give 10 % each. The paper's picture, a trajectory that passes by its class concept and then settles on "
         s += "an idiosyncratic memory of the same class, needs the class to be kept; where the share above is low, chains have wandered into other classes, "
         s += "so the distance to the own class concept tells of that wandering rather than of a departure from the concept.\n"
+        if let rest = restingMix {
+            // The share of an input's class among chains that never saw an input: retention by chance.
+            let chance = sample.inputs.indices.map { rest.resting[labels[$0]] }.reduce(0, +) / Float(inputs)
+            let top = rest.resting.enumerated().sorted { $0.element > $1.element }.prefix(3)
+                .map { "\(rest.classes[$0.offset]) (\(f($0.element * 100, 0)) %)" }.joined(separator: ", ")
+            s += "- **The chain's own mix.** \(rest.chains) chains started from the model's own samples (z(0) ~ N(0, I), x(0) ~ p(x | z(0))), with no input, "
+            s += "are nearest \(top) at t = \(rest.steps) (the samples themselves: largest share \(f((rest.ancestral.max() ?? 0) * 100, 0)) %). "
+            s += "Against that mix, an input's class holds \(f(chance * 100, 0)) % of such chains on average, so a retention of \(f(own * 100, 0)) % at t = \(settings.steps) is "
+            s += own > chance + 0.05 ? "above what the chain's bias alone gives: the input still shows.\n" : "what the chain's bias alone gives: the input no longer shows.\n"
+        }
         if let averaged = averagedSweep {
             s += "- **Stage II.** With the minimum over t = 0...\(settings.sweepSteps), \(two[0]) of \(inputs) inputs reach stage II at some noise ratio with sampled x "
             s += "(\(two[1]) with decoder-mean x); taking the minimum over the first \(settings.earlyWindow) steps gives \(earlyTwo[0]) and \(earlyTwo[1]). "
