@@ -97,14 +97,18 @@ public final class DistanceTable {
 
     /// Fraction of the trials `rows` whose nearest class-level concept is each of `references.classReferences`.
     public func nearestClassShares(rows: Range<Int>) -> [Float] {
-        let classes = references.classReferences, count = references.count
+        let classes = references.classReferences
         guard !classes.isEmpty else { return [] }
         var tally = [Int](repeating: 0, count: classes.count)
-        for t in rows {
-            var best = 0
-            for k in 1..<classes.count where distances[t * count + classes[k]] < distances[t * count + classes[best]] { best = k }
-            tally[best] += 1
-        }
+        for t in rows { tally[nearestClass(trial: t)] += 1 }
         return tally.map { Float($0) / Float(rows.count) }
+    }
+
+    /// The index in `references.classReferences` of the trial's nearest class concept.
+    public func nearestClass(trial t: Int) -> Int {
+        let classes = references.classReferences, count = references.count
+        var best = 0
+        for k in 1..<classes.count where distances[t * count + classes[k]] < distances[t * count + classes[best]] { best = k }
+        return best
     }
 }

@@ -75,6 +75,7 @@ public final class DynamicsRun {
             }
             var summary = SummaryRecord(model: model.id, done: !outcome.cancelled, completed: outcome.completed,
                                         minimum: outcome.minimum, minimumStep: outcome.minimumStep)
+            summary.escape = outcome.escape
             if let ladder = StageLadder(model: model, references: references, label: input.label) {
                 let s = ladder.call(outcome.minimum, resampled: outcome.resampled, trials: parameters.trials)
                 summary.stage = s.stage

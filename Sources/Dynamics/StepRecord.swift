@@ -27,6 +27,9 @@ public struct StepRecord: Codable, Sendable, Equatable {
     /// those others minus the distance to it, and its change since t = 0; null for the rest.
     public var contrast: [Estimate?]?
     public var contrastChange: [Estimate?]?
+    /// With the input's class known: the share of trials whose nearest class concept has been
+    /// the input's own at every step 0...t (the survival curve of `Retention`).
+    public var retention: Float?
     /// Per class: fraction of trials whose nearest training memory has that class (with parameters.memory).
     public var memoryShares: [Float]?
     /// The distance to the nearest training memory, over the trials (with parameters.memory).

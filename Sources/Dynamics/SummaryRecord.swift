@@ -17,6 +17,9 @@ public struct SummaryRecord: Codable, Sendable, Equatable {
     /// whether that share is at least 0.95 (`StageCall`); an undecided stage is a guess.
     public var stageSupport: Float?
     public var stageDecided: Bool?
+    /// Dynamics with the input's class known: the step at which half the trials had left
+    /// the class, with its 95 % interval (nil: after the last step).
+    public var escape: EscapeTime?
     /// Sweep: per noise ratio, the number of inputs in each stage (index 0 = stage 1), one
     /// entry per level of the start record's `levels`: decided calls only (`PointRecord.stageDecided`).
     public var stageCounts: [[Int]]?

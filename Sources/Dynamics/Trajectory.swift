@@ -22,6 +22,8 @@ public final class Trajectory {
         /// The minima of the bootstrap resamples of the trials (`ResampledMinima`); nil for
         /// aggregation "state", whose distances are not per trial.
         public var resampled: [[Float]]?
+        /// The median escape from the input's class (`run` with the class known).
+        public var escape: EscapeTime?
     }
 
     /// `groups` runs of `trials` trials each advance as one batch (see `runGroups`).
@@ -42,13 +44,18 @@ public final class Trajectory {
         precondition(chains.groups == 1)
         let controlled = ControlledDistances(references: references, controls: ControlSet(references: references, units: model.controlUnits),
                                              metric: p.metric, trials: chains.rows)
-        return try runGroups(input: input, references: references, parameters: p, noises: [p.noise], isCancelled: isCancelled) { t, table in
+        let retention = input.label.flatMap { model.classConcept(label: $0) }.flatMap { references.classReferences.firstIndex(of: $0) }
+            .map { Retention(ownClass: $0, trials: chains.rows) }
+        var outcome = try runGroups(input: input, references: references, parameters: p, noises: [p.noise], isCancelled: isCancelled) { t, table in
             let states = self.measuredStates(p)
             controlled.measure(t: t, table: table, states: states.view, stride: states.stride)
-            let record = try self.record(t: t, table: table, controlled: controlled, parameters: p, truth: input.pixels)
+            var record = try self.record(t: t, table: table, controlled: controlled, parameters: p, truth: input.pixels)
+            record.retention = retention?.observe(t: t, table: table, rows: 0..<chains.trials)
             onStep(record)
             return [record.distance]
         }[0]
+        outcome.escape = retention?.median(rows: 0..<chains.trials, steps: outcome.completed)
+        return outcome
     }
 
     /// Runs one group per noise model (parameters.noise is ignored), each reduced to its

@@ -268,6 +268,9 @@ package enum OpenAPIDocument {
           "memoryDistance": {"$ref": "#/components/schemas/Estimate", "description": "step record with memory: distance to the nearest training memory"},
           "stageSupport": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "share of 200 paired bootstrap resamples of the trials giving the same stage"},
           "stageDecided": {"type": ["boolean", "null"], "description": "stageSupport >= 0.95; an undecided stage is not counted in stageCounts"},
+          "retention": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "step record, the input's class known: the share of trials nearest their own class concept at every step so far"},
+          "escape": {"type": "object", "additionalProperties": false, "description": "dynamics summary, the input's class known: the step by which half the trials had left their class, and its 95 % interval; null past the last step",
+                     "properties": {"median": {"type": ["integer", "null"]}, "low": {"type": ["integer", "null"]}, "high": {"type": ["integer", "null"]}}},
           "undecidedCounts": {"type": "array", "items": {"type": "integer", "minimum": 0}, "description": "sweep summary: per ratio, the inputs whose stage is undecided"},
           "done": {"type": "boolean"},
           "message": {"type": "string"}

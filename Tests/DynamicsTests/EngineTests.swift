@@ -89,7 +89,7 @@ final class EngineTests: XCTestCase {
         }
         let step = try XCTUnwrap(JSONSerialization.jsonObject(with: records[1].jsonLine()) as? [String: Any])
         XCTAssertEqual(Set(step.keys), ["type", "model", "t", "distance", "standardError", "nearest", "classShares", "norm", "controlDistance",
-                                        "controlStandardError", "approach"])
+                                        "controlStandardError", "approach", "retention"])
         let steps = TestModels.steps(records)
         for s in steps {
             XCTAssertEqual(s.distance.count, 12)
