@@ -6,13 +6,14 @@
 # make test: the release build (imports checked against Package.swift), the XCTest suite,
 # the row-invariance tests again under every OpenBLAS kernel the CPU runs
 # (scripts/test-core-types), the fuzz targets' properties on their seeds (built without
-# libFuzzer, no second compilation), and the end-to-end tests: model files, the service
-# and its TLS, every command of the README at a small size (scripts/test-commands), the
-# Python client, the page's pure functions under node's test runner.
-# make check: make test, then what needs another compilation, root, a browser or minutes:
-# the XCTest suite under AddressSanitizer (scripts/sanitize, .build-asan), libFuzzer runs
-# (.build-fuzz), a one-node Slurm, the Kubernetes manifests, the survival and load
-# scripts, contract fuzzing and the page in headless Chromium.
+# libFuzzer, no second compilation), the Dockerfile's rules, the end-to-end pytest suite
+# (Tests/EndToEnd: model files, the service and its TLS, every command of the README at a
+# small size, the Python client, `vaedyn import`, the Kubernetes manifests) without the
+# tests marked `browser` or `soak`, and the page's pure functions under node's test runner.
+# make check: make test, then what needs another compilation, a browser or minutes: the
+# XCTest suite under AddressSanitizer (scripts/sanitize, .build-asan), libFuzzer runs
+# (.build-fuzz), and the end-to-end tests marked `browser` (the page in headless
+# Chromium) or `soak` (a one-node Slurm, the survival and load scripts, contract fuzzing).
 SWIFT ?= swift
 BIN := .build/release
 # A layer may import only what Package.swift gives it (HTTP and VAE never each other).
@@ -33,17 +34,16 @@ build: setup
 run: build
 	$(BIN)/vaedyn serve
 
+# The end-to-end suite with the binary and models the targets build and serve.
+PYTEST := python3 -m pytest Tests/EndToEnd --binary $(BIN)/vaedyn --model $(MODEL) --second-model $(SECOND_MODEL)
+
 test: setup
 	$(SWIFT) build -c release --build-tests $(CHECKED)
 	$(SWIFT) test -c release --skip-build --disable-swift-testing
 	SWIFT=$(SWIFT) scripts/test-core-types $(BIN)/vaedyn $(MODEL)
 	scripts/replay-fuzz-seeds $(BIN)
-	python3 Tests/ModelFormat/read_vaem.py $(MODEL) $(BIN)/vaedyn
-	python3 Tests/ModelFormat/test_import.py $(BIN)/vaedyn $(MODEL)
 	scripts/check-dockerfile
-	python3 -m pytest Tests/EndToEnd --binary $(BIN)/vaedyn --model $(MODEL) --second-model $(SECOND_MODEL) -m "not browser and not soak"
-	scripts/test-commands $(BIN)/vaedyn $(MODEL)
-	scripts/test-python-client $(BIN)/vaedyn
+	$(PYTEST) -m "not browser and not soak"
 	scripts/test-page-units
 
 check: test
@@ -52,16 +52,8 @@ check: test
 	scripts/fuzz json 100000
 	scripts/fuzz image 200000
 	scripts/fuzz model 100000
-	scripts/test-slurm $(BIN)/vaedyn $(MODEL)
-	scripts/test-slurm --smoke
-	scripts/validate-kubernetes
-	scripts/survive-load 10
-	scripts/survive-slow 8
-	scripts/survive-replicas 6
-	scripts/test-paced-load $(BIN)/vaedyn $(MODEL)
-	scripts/contract-fuzz 50
 	scripts/setup-browser-tests
-	python3 Tests/Page/test_page.py $(BIN)/vaedyn $(MODEL) $(SECOND_MODEL)
+	$(PYTEST) -m "browser or soak"
 
 bench: build
 	$(BIN)/vaedyn bench

@@ -52,3 +52,64 @@ def serve(binary):
     yield start
     for server in started:
         server.stop()
+
+
+# --- The commands' fixtures (moved from scripts/test-commands) -------------------------
+# `run`, the default model's server with its OpenAPI document and model card, and the
+# data sets the fetch scripts keep in data/ (ignored by git).
+from support import DATA, FASHION, run_command  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def run(binary):
+    """run(*args, timeout=300, check=True, cwd=ROOT, env=None): `vaedyn ARGS`, or a script
+    when the first argument is scripts/... (support.run_command), done."""
+    return lambda *args, **kw: run_command(binary, *args, **kw)
+
+
+@pytest.fixture(scope="session")
+def default_server(binary, model):
+    """The default model served for the whole session; it must exit 0 on SIGTERM at the end."""
+    server = Server(binary, [model])
+    yield server
+    code = server.stop()
+    assert code == 0, f"serve exited {code} on SIGTERM"
+
+
+@pytest.fixture(scope="session")
+def openapi(default_server):
+    """The server's own /openapi.json, which every record is checked against."""
+    return default_server.document("/openapi.json")
+
+
+@pytest.fixture(scope="session")
+def card(default_server):
+    """GET /model of the default model: its stored metrics, limits, class names, architecture."""
+    return default_server.document("/model")
+
+
+@pytest.fixture(scope="session")
+def mnist_fetch(run):
+    """scripts/fetch-mnist, run once: it downloads data/mnist when missing or wrong and
+    checks the hashes otherwise."""
+    return run("scripts/fetch-mnist", timeout=900)
+
+
+@pytest.fixture(scope="session")
+def mnist(mnist_fetch):
+    """The MNIST folder, fetched."""
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def fashion_fetch(run):
+    """scripts/fetch-fashion-mnist, run once: it installs Debian's dataset-fashion-mnist
+    when missing and checks the hashes otherwise."""
+    return run("scripts/fetch-fashion-mnist", timeout=900)
+
+
+@pytest.fixture(scope="session")
+def fashion(fashion_fetch):
+    """The Fashion-MNIST folder, fetched."""
+    return FASHION
+# --- end of the commands' fixtures -----------------------------------------------------

@@ -59,3 +59,108 @@ def start_fails(binary, *args, config=None):
             os.unlink(config_file)
     assert out.returncode != 0 and "listening" not in out.stdout, (out.returncode, out.stdout)
     return out.stderr
+
+
+# --- The commands' helpers (moved from scripts/test-commands) -------------------------
+# Running `vaedyn` and the scripts, the figures they print and the records they write:
+# what test_data_and_training, test_dynamics_commands, test_reproduce, test_study,
+# test_impute and test_bench share.
+import math, re, signal, time  # noqa: E402
+
+DATA = os.path.join(ROOT, "data", "mnist")
+FASHION = os.path.join(ROOT, "data", "fashion-mnist")
+# One pixel coded as a fair coin: any model that learnt anything beats this per image.
+UNIFORM_NATS = 784 * math.log(2)
+# A printed figure, as a regular expression's group.
+FIGURE = r"(-?[0-9.]+|nan|inf|-inf)"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def run_command(binary, *args, timeout=300, check=True, cwd=ROOT, env=None):
+    """Runs `vaedyn ARGS` (a script when the first argument is scripts/... or an absolute
+    path) and returns it done; with `check`, an exit other than 0 fails the test."""
+    cmd = [binary, *args] if not args[0].startswith(("scripts/", "/")) else list(args)
+    out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    if check and out.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} exited {out.returncode}:\n{out.stderr[-2000:]}{out.stdout[-1000:]}")
+    return out
+
+
+def finite(text):
+    value = float(text)
+    assert math.isfinite(value), f"{text} is not finite"
+    return value
+
+
+def figure(pattern, text):
+    """The number a line of `text` gives for `pattern` (which holds FIGURE once)."""
+    m = re.search(pattern, text, re.M)
+    assert m, f"no line matching {pattern!r} in:\n{text}"
+    return finite(m.group(1))
+
+
+def ndjson(text):
+    """The JSON lines of `text`, blank lines skipped."""
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def jsonl(path):
+    """The records of a JSON Lines file (a results file)."""
+    with open(path) as f:
+        return [json.loads(line) for line in f]
+
+
+def check_records(document, records, step_kind):
+    """start, then records of one kind, then a summary, each valid under the server's
+    OpenAPI `document`; every distance (a step's) or minimum (a point's) finite and >= 0."""
+    assert records and records[0]["type"] == "start", records[:1]
+    assert records[-1]["type"] == "summary", records[-1]
+    assert all(r["type"] == step_kind for r in records[1:-1]), {r["type"] for r in records}
+    for r in records:
+        check(document, "Record", r)
+    n = len(records[0]["references"])
+    for r in records[1:-1]:
+        values = r["distance"] if step_kind == "step" else r["minimum"]
+        assert len(values) == n and all(math.isfinite(v) and v >= 0 for v in values), r
+
+
+def wait_for(path, text, seconds, process):
+    """Waits until the file holds `text` (or the process ends, or time runs out)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with open(path) as f:
+            if text in f.read():
+                return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+def interrupted(cmd, log, after, delay):
+    """Runs `cmd` with its stderr into the file `log`, sends it SIGINT `delay` seconds after
+    its log shows `after`, and returns (its exit code, its log); killed if it outlives that."""
+    with open(log, "w") as err:
+        p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        assert wait_for(log, after, 120, p), open(log).read()
+        time.sleep(delay)
+        p.send_signal(signal.SIGINT)
+        code = p.wait(timeout=120)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    return code, open(log).read()
+
+
+def without_seconds(path):
+    """A results file's bytes with the values of its seconds fields blanked: wall-clock
+    time, the one thing two runs of the same command do not share."""
+    return re.sub(rb'"(seconds|trainingSeconds|measuringSeconds)":[0-9.e+-]+', rb'"\1":_', open(path, "rb").read())
+
+
+def seconds_of(path):
+    """The values of a results file's seconds fields."""
+    return [float(v) for v in re.findall(rb'"(?:seconds|trainingSeconds|measuringSeconds)":([0-9.e+-]+)', open(path, "rb").read())]
+# --- end of the commands' helpers ------------------------------------------------------

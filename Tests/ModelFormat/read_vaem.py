@@ -7,30 +7,20 @@ same exemplars. Prints one line per check and 'N passed, N failed'; exits 1 on a
 
 usage: read_vaem.py MODEL_FILE [VAEDYN_BINARY]
        (the binary defaults to .build/release/vaedyn in the repository, as `make` builds it)
+
+As a module: `read(data)` gives the header, description and tensors (or raises Refused);
+`Model(data)` unpacks them; the check groups below (`reader_checks`, `layout_checks`,
+`weight_checks`, `description_checks`, `relation_checks`, `forward_checks`) each yield
+(name, ok, detail), which this script prints and Tests/EndToEnd/test_model_format.py asserts.
 """
 import base64, binascii, json, os, struct, subprocess, sys, zlib
 
 import numpy as np
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-MODEL = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "models", "mnist-default.vaem")
-BINARY = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, ".build", "release", "vaedyn")
 MAGIC = bytes([0x56, 0x41, 0x45, 0x4D, 0x0D, 0x0A, 0x1A, 0x0A])
 # How many exemplars the forward pass is compared on (one of each of the first classes).
 COMPARED = 3
-
-passed, failed = 0, 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}{': ' + detail if detail else ''}")
-    return ok
 
 
 class Refused(Exception):
@@ -78,6 +68,10 @@ def read(data):
     return header, description, tensors
 
 
+# What read() raises on a file it cannot read.
+UNREADABLE = (Refused, KeyError, ValueError, binascii.Error)
+
+
 def blocks(d, h, z):
     """(name, rows, columns) of the eight weight blocks, in file order; columns 0 for a bias."""
     return [("W1", d, h), ("b1", h, 0), ("W2", h, 2 * z), ("b2", 2 * z, 0),
@@ -119,139 +113,206 @@ def worst(a, b):
     return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
 
 
-def main():
-    data = open(MODEL, "rb").read()
+class Model:
+    """A model file read (`read`, which raises on a file it cannot read) and unpacked: the
+    architecture, the description's lists, the weights and the padding between them."""
 
-    # The reader itself: the CRC the page names, and damage it must see.
-    check("CRC-32 is the one the page names (check value of '123456789')", zlib.crc32(b"123456789") == 0xCBF43926)
+    def __init__(self, path, data=None):
+        self.path = path
+        self.data = open(path, "rb").read() if data is None else data
+        self.header, self.description, self.tensors = read(self.data)
+        a = self.architecture = self.description["architecture"]
+        self.d, self.h, self.z = a["inputSize"], a["hiddenSize"], a["latentSize"]
+        # Files written before ReLU was supported have no activation: tanh.
+        self.activation = a.get("activation", "tanh")
+        self.concepts, self.exemplars = self.description["concepts"], self.description["exemplars"]
+        self.classes = self.description["classNames"]
+        self.weights, self.padding, self.count = unpack(self.tensors["parameters"], self.d, self.h, self.z)
+        self.weights["f"] = ACTIVATIONS.get(self.activation)
+        self.ids = [c["id"] for c in self.concepts]
+        self.roots = [c for c in self.concepts if "parent" not in c]
+        self.class_rows = [i for i, c in enumerate(self.concepts) if c["level"] == "class"]
+        self.labels = [e["label"] for e in self.exemplars]
+        self.per_class = [[e["testIndex"] for e in self.exemplars if e["label"] == c] for c in range(len(self.classes))]
+        self.vectors = self.tensors["concepts"].astype(np.float64)
+        self.axes = self.tensors["projection_axes"].astype(np.float64)
+
+    def summary(self):
+        return (f"model '{self.description['id']}': {self.d}-{self.h}-{self.z} {self.activation}, {len(self.classes)} classes, "
+                f"{len(self.concepts)} concepts, {len(self.exemplars)} exemplars")
+
+
+# The check groups: each yields (name, ok, detail).
+
+def reader_checks(data):
+    """The reader itself: the CRC the page names, and damage it must see."""
+    yield "CRC-32 is the one the page names (check value of '123456789')", zlib.crc32(b"123456789") == 0xCBF43926, ""
     damaged = bytearray(data)
     damaged[len(data) // 2] ^= 0x01
     try:
         read(bytes(damaged))
-        check("a copy with one flipped bit is refused", False, "it was read")
+        yield "a copy with one flipped bit is refused", False, "it was read"
     except Refused as e:
-        check("a copy with one flipped bit is refused", "CRC-32" in str(e), str(e))
+        yield "a copy with one flipped bit is refused", "CRC-32" in str(e), str(e)
 
-    try:
-        header, description, tensors = read(data)
-    except (Refused, KeyError, ValueError, binascii.Error) as e:
-        check("the file reads", False, f"{type(e).__name__}: {e}")
-        return
-    check("magic, version 1, sizes and CRC-32 as the page describes", True)
-    check("header keys", set(header) == {"kind", "metadata", "tensors", "dataLength"}, str(sorted(header)))
+
+def layout_checks(m):
+    header = m.header
+    yield "header keys", set(header) == {"kind", "metadata", "tensors", "dataLength"}, str(sorted(header))
     offsets = [e["offset"] for e in header["tensors"]]
-    check("tensor offsets are multiples of 64 from the start of the data", all(o % 64 == 0 for o in offsets), str(offsets))
+    yield "tensor offsets are multiples of 64 from the start of the data", all(o % 64 == 0 for o in offsets), str(offsets)
 
-    a = description["architecture"]
-    d, h, z = a["inputSize"], a["hiddenSize"], a["latentSize"]
-    concepts, exemplars, classes = description["concepts"], description["exemplars"], description["classNames"]
-    print(f"     model '{description['id']}': {d}-{h}-{z} {a.get('activation', 'tanh')}, {len(classes)} classes, {len(concepts)} concepts, {len(exemplars)} exemplars")
 
-    weights, padding, count = unpack(tensors["parameters"], d, h, z)
-    # Files written before ReLU was supported have no activation: tanh.
-    check("the activation is one the page names", a.get("activation", "tanh") in ACTIVATIONS, str(a))
-    weights["f"] = ACTIVATIONS[a.get("activation", "tanh")]
-    check("parameters has the shape of the documented block layout", tensors["parameters"].shape == (count,),
-          f"{tensors['parameters'].shape} against {count}")
-    check("padding floats are 0", bool(np.all(padding == 0)), f"{np.count_nonzero(padding)} are not")
-    shapes = {"concepts": (len(concepts), z), "exemplars": (len(exemplars), d), "projection_mean": (z,)}
+def weight_checks(m):
+    yield "the activation is one the page names", m.activation in ACTIVATIONS, str(m.architecture)
+    yield ("parameters has the shape of the documented block layout", m.tensors["parameters"].shape == (m.count,),
+           f"{m.tensors['parameters'].shape} against {m.count}")
+    yield "padding floats are 0", bool(np.all(m.padding == 0)), f"{np.count_nonzero(m.padding)} are not"
+    shapes = {"concepts": (len(m.concepts), m.z), "exemplars": (len(m.exemplars), m.d), "projection_mean": (m.z,)}
     for name, shape in shapes.items():
-        check(f"{name} has shape {list(shape)}", tensors[name].shape == shape, str(tensors[name].shape))
-    axes = tensors["projection_axes"].astype(np.float64)
-    check("projection_axes is K x Z", axes.ndim == 2 and axes.shape[1] == z, str(axes.shape))
+        yield f"{name} has shape {list(shape)}", m.tensors[name].shape == shape, str(m.tensors[name].shape)
+    yield "projection_axes is K x Z", m.axes.ndim == 2 and m.axes.shape[1] == m.z, str(m.axes.shape)
     for name in ("parameters", "concepts", "projection_mean", "projection_axes"):
-        check(f"{name} is finite", bool(np.all(np.isfinite(tensors[name]))))
+        yield f"{name} is finite", bool(np.all(np.isfinite(m.tensors[name]))), ""
 
-    # The description's structure.
-    ids = [c["id"] for c in concepts]
-    check("concept ids are unique and not 'self'", len(set(ids)) == len(ids) and "self" not in ids)
-    roots = [c for c in concepts if "parent" not in c]
-    check("one root concept, every parent a concept", len(roots) == 1 and all(c.get("parent") in ids for c in concepts if "parent" in c))
-    class_rows = [i for i, c in enumerate(concepts) if c["level"] == "class"]
-    check("a class concept per class, labelled with its name", [concepts[i]["label"] for i in class_rows] == classes)
-    labels = [e["label"] for e in exemplars]
-    check("exemplars are classes, class by class", all(0 <= l < len(classes) for l in labels) and labels == sorted(labels))
-    per_class = [[e["testIndex"] for e in exemplars if e["label"] == c] for c in range(len(classes))]
-    check("exemplars are the first test images of each class (increasing test index)", all(t == sorted(t) for t in per_class))
-    check("projectionVariance has a fraction per axis", len(description["projectionVariance"]) == len(axes)
-          and all(0 < f <= 1 for f in description["projectionVariance"]) and sum(description["projectionVariance"]) <= 1)
 
-    # The relations the page states.
-    vectors = tensors["concepts"].astype(np.float64)
-    class_vectors = vectors[class_rows]
-    root = ids.index(roots[0]["id"])
-    check("the 'all' concept is the unweighted mean of the class concepts", close(vectors[root], class_vectors.mean(axis=0), 1e-6),
-          f"worst {worst(vectors[root], class_vectors.mean(axis=0)):.2e}")
+def description_checks(m):
+    """The description's structure."""
+    concepts, ids, classes, labels = m.concepts, m.ids, m.classes, m.labels
+    yield "concept ids are unique and not 'self'", len(set(ids)) == len(ids) and "self" not in ids, ""
+    yield ("one root concept, every parent a concept",
+           len(m.roots) == 1 and all(c.get("parent") in ids for c in concepts if "parent" in c), "")
+    yield "a class concept per class, labelled with its name", [concepts[i]["label"] for i in m.class_rows] == classes, ""
+    yield ("exemplars are classes, class by class",
+           all(0 <= l < len(classes) for l in labels) and labels == sorted(labels), "")
+    yield ("exemplars are the first test images of each class (increasing test index)",
+           all(t == sorted(t) for t in m.per_class), "")
+    variance = m.description["projectionVariance"]
+    yield ("projectionVariance has a fraction per axis",
+           len(variance) == len(m.axes) and all(0 < f <= 1 for f in variance) and sum(variance) <= 1, "")
+
+
+def relation_checks(m):
+    """The relations the page states."""
+    concepts, ids, vectors, axes = m.concepts, m.ids, m.vectors, m.axes
+    class_vectors = vectors[m.class_rows]
+    root = ids.index(m.roots[0]["id"])
+    yield ("the 'all' concept is the unweighted mean of the class concepts", close(vectors[root], class_vectors.mean(axis=0), 1e-6),
+           f"worst {worst(vectors[root], class_vectors.mean(axis=0)):.2e}")
     # The concept tree: its levels (the paper's two when the record is absent), parents one
     # or more levels up, each group the mean of its children and counting them.
-    tree = description.get("conceptTree", {"levels": ["class", "all"], "source": "paper"})
+    tree = m.description.get("conceptTree", {"levels": ["class", "all"], "source": "paper"})
     levels = tree["levels"]
     rank = {name: i for i, name in enumerate(levels)}
     by_id = {c["id"]: c for c in concepts}
-    check("tree levels start at 'class', are distinct and exclude 'item'",
-          levels[:1] == ["class"] and len(set(levels)) == len(levels) >= 2 and "item" not in levels, str(levels))
-    check(f"tree source '{tree['source']}' has its provenance",
-          tree["source"] == "paper" and levels == ["class", "all"]
-          or tree["source"] == "semantic" and {"file", "sha256", "groups"} <= set(tree.get("semantic", {}))
-          or tree["source"] == "learned" and {"distance", "linkage", "clusterCounts"} <= set(tree.get("learned", {})), json.dumps(tree))
-    check("every concept is at a level of the tree, the root at the last", all(c["level"] in rank for c in concepts)
-          and roots[0]["level"] == levels[-1], str(sorted({c["level"] for c in concepts})))
-    check("every parent is of a more abstract level than its child", all(
-        rank.get(by_id[c["parent"]]["level"], -1) > rank.get(c["level"], len(levels)) for c in concepts if c.get("parent") in by_id))
+    yield ("tree levels start at 'class', are distinct and exclude 'item'",
+           levels[:1] == ["class"] and len(set(levels)) == len(levels) >= 2 and "item" not in levels, str(levels))
+    yield (f"tree source '{tree['source']}' has its provenance",
+           tree["source"] == "paper" and levels == ["class", "all"]
+           or tree["source"] == "semantic" and {"file", "sha256", "groups"} <= set(tree.get("semantic", {}))
+           or tree["source"] == "learned" and {"distance", "linkage", "clusterCounts"} <= set(tree.get("learned", {})), json.dumps(tree))
+    yield ("every concept is at a level of the tree, the root at the last", all(c["level"] in rank for c in concepts)
+           and m.roots[0]["level"] == levels[-1], str(sorted({c["level"] for c in concepts})))
+    yield ("every parent is of a more abstract level than its child", all(
+        rank.get(by_id[c["parent"]]["level"], -1) > rank.get(c["level"], len(levels)) for c in concepts if c.get("parent") in by_id), "")
     groups = [i for i, c in enumerate(concepts) if c["level"] not in (levels[0], levels[-1])]
     bad = []
     for g in groups:
         children = [i for i, c in enumerate(concepts) if c.get("parent") == concepts[g]["id"]]
         if not children or concepts[g]["count"] != len(children) or not close(vectors[g], vectors[children].mean(axis=0), 1e-5, 1e-5):
             bad.append(concepts[g]["id"])
-    check(f"each of the {len(groups)} group concepts is the mean of its children and counts them", not bad, str(bad))
-    counts = np.array([concepts[i]["count"] for i in class_rows], dtype=np.float64)
+    yield f"each of the {len(groups)} group concepts is the mean of its children and counts them", not bad, str(bad)
+    counts = np.array([concepts[i]["count"] for i in m.class_rows], dtype=np.float64)
     weighted = (class_vectors * counts[:, None]).sum(axis=0) / counts.sum()
-    check("projection_mean is the count-weighted mean of the class concepts", close(tensors["projection_mean"], weighted, 1e-6),
-          f"worst {worst(tensors['projection_mean'], weighted):.2e}")
-    if description["dataset"] == "mnist":
-        check("class counts add up to MNIST's 60000 training images", counts.sum() == 60000, str(counts.sum()))
-    check("projection axes are orthonormal", close(axes @ axes.T, np.eye(len(axes)), 1e-5), str(axes @ axes.T))
-    check("each axis's largest-magnitude component is positive", all(axis[np.argmax(np.abs(axis))] > 0 for axis in axes))
+    yield ("projection_mean is the count-weighted mean of the class concepts", close(m.tensors["projection_mean"], weighted, 1e-6),
+           f"worst {worst(m.tensors['projection_mean'], weighted):.2e}")
+    if m.description["dataset"] == "mnist":
+        yield "class counts add up to MNIST's 60000 training images", counts.sum() == 60000, str(counts.sum())
+    yield "projection axes are orthonormal", close(axes @ axes.T, np.eye(len(axes)), 1e-5), str(axes @ axes.T)
+    yield "each axis's largest-magnitude component is positive", all(axis[np.argmax(np.abs(axis))] > 0 for axis in axes), ""
 
-    # The forward pass against vaedyn's own measurements on the same exemplars.
-    if not os.access(BINARY, os.X_OK):
-        check("vaedyn binary to compare with", False, f"none at {BINARY}: build it (make build) or pass one")
+
+def compared_classes(m):
+    """The classes whose first exemplar the forward pass is compared on."""
+    return [c for c in range(min(COMPARED, len(m.classes))) if m.per_class[c]]
+
+
+def forward_checks(m, binary, c):
+    """The forward pass against vaedyn's own measurements on class c's first exemplar."""
+    weights, z, vectors, ids = m.weights, m.z, m.vectors, m.ids
+    row = m.labels.index(c)  # the class's first exemplar
+    x0 = m.tensors["exemplars"][row].astype(np.float64) / 255
+    mu0 = encoder_mean(weights, x0, z)
+    x1 = decoder_probabilities(weights, mu0)
+    mu1 = encoder_mean(weights, x1, z)
+    # Grey levels (no binarisation), no noise, means instead of draws: step 0 measures
+    # mu(x0), step 1 takes x(1) = sigmoid(decoder(mu(x0))) and measures mu(x(1)).
+    command = [binary, "dynamics", "--model", m.path, "--digit", str(c), "--index", "0", "--steps", "1", "--trials", "1",
+               "--no-binarize", "--noise", "replace:0", "--x", "mean", "--z", "mean", "--mean-image", "--projection"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    yield f"vaedyn dynamics runs on exemplar {row} (class {c})", run.returncode == 0, run.stderr.strip()[-500:]
+    if run.returncode != 0:
         return
-    for c in range(min(COMPARED, len(classes))):
-        if not per_class[c]:
-            continue
-        row = labels.index(c)  # the class's first exemplar
-        x0 = tensors["exemplars"][row].astype(np.float64) / 255
-        mu0 = encoder_mean(weights, x0, z)
-        x1 = decoder_probabilities(weights, mu0)
-        mu1 = encoder_mean(weights, x1, z)
-        # Grey levels (no binarisation), no noise, means instead of draws: step 0 measures
-        # mu(x0), step 1 takes x(1) = sigmoid(decoder(mu(x0))) and measures mu(x(1)).
-        command = [BINARY, "dynamics", "--model", MODEL, "--digit", str(c), "--index", "0", "--steps", "1", "--trials", "1",
-                   "--no-binarize", "--noise", "replace:0", "--x", "mean", "--z", "mean", "--mean-image", "--projection"]
-        run = subprocess.run(command, capture_output=True, text=True, timeout=300)
-        if not check(f"vaedyn dynamics runs on exemplar {row} (class {c})", run.returncode == 0, run.stderr.strip()[-500:]):
-            continue
-        records = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
-        start = records[0]
-        steps = {r["t"]: r for r in records if r["type"] == "step"}
-        references = [r["id"] for r in start["references"]]
-        check(f"class {c}: vaedyn's references are the file's concepts in row order, then self", references == ids + ["self"], str(references))
-        for t, mu in ((0, mu0), (1, mu1)):
-            expected = list(np.linalg.norm(vectors - mu, axis=1)) + [float(np.linalg.norm(mu - mu0))]
-            got = steps[t]["distance"]
-            check(f"class {c}, t = {t}: distances of the encoder mean to every concept agree with vaedyn",
-                  close(got, expected, 1e-3, 1e-4), f"worst {worst(got, expected):.2e}")
-            projected = (mu - tensors["projection_mean"]) @ axes[:2].T
-            got = steps[t]["projection"]["mean"]
-            check(f"class {c}, t = {t}: projection on the stored axes agrees with vaedyn", close(got, projected, 1e-3, 1e-4),
-                  f"worst {worst(got, projected):.2e}")
-        check(f"class {c}: x(0) is the exemplar's grey levels", close(steps[0]["meanImage"], x0, 1e-6))
-        check(f"class {c}, t = 1: the decoder's pixel probabilities agree with vaedyn", close(steps[1]["meanImage"], x1, 1e-4),
-              f"worst {worst(steps[1]['meanImage'], x1):.2e}")
+    records = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
+    start = records[0]
+    steps = {r["t"]: r for r in records if r["type"] == "step"}
+    references = [r["id"] for r in start["references"]]
+    yield f"class {c}: vaedyn's references are the file's concepts in row order, then self", references == ids + ["self"], str(references)
+    for t, mu in ((0, mu0), (1, mu1)):
+        expected = list(np.linalg.norm(vectors - mu, axis=1)) + [float(np.linalg.norm(mu - mu0))]
+        got = steps[t]["distance"]
+        yield (f"class {c}, t = {t}: distances of the encoder mean to every concept agree with vaedyn",
+               close(got, expected, 1e-3, 1e-4), f"worst {worst(got, expected):.2e}")
+        projected = (mu - m.tensors["projection_mean"]) @ m.axes[:2].T
+        got = steps[t]["projection"]["mean"]
+        yield (f"class {c}, t = {t}: projection on the stored axes agrees with vaedyn", close(got, projected, 1e-3, 1e-4),
+               f"worst {worst(got, projected):.2e}")
+    yield f"class {c}: x(0) is the exemplar's grey levels", close(steps[0]["meanImage"], x0, 1e-6), ""
+    yield (f"class {c}, t = 1: the decoder's pixel probabilities agree with vaedyn", close(steps[1]["meanImage"], x1, 1e-4),
+           f"worst {worst(steps[1]['meanImage'], x1):.2e}")
 
 
-main()
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+def main(argv):
+    model_path = argv[1] if len(argv) > 1 else os.path.join(ROOT, "models", "mnist-default.vaem")
+    binary = argv[2] if len(argv) > 2 else os.path.join(ROOT, ".build", "release", "vaedyn")
+    passed = failed = 0
+
+    def report(checks):
+        nonlocal passed, failed
+        for name, ok, detail in checks:
+            if ok:
+                passed += 1
+                print(f"ok   {name}")
+            else:
+                failed += 1
+                print(f"FAIL {name}{': ' + detail if detail else ''}")
+
+    def finish():
+        print(f"{passed} passed, {failed} failed")
+        return 1 if failed else 0
+
+    data = open(model_path, "rb").read()
+    report(reader_checks(data))
+    try:
+        m = Model(model_path, data)
+    except UNREADABLE as e:
+        report([("the file reads", False, f"{type(e).__name__}: {e}")])
+        return finish()
+    report([("magic, version 1, sizes and CRC-32 as the page describes", True, "")])
+    report(layout_checks(m))
+    print(f"     {m.summary()}")
+    report(weight_checks(m))
+    report(description_checks(m))
+    report(relation_checks(m))
+    if not os.access(binary, os.X_OK):
+        report([("vaedyn binary to compare with", False, f"none at {binary}: build it (make build) or pass one")])
+        return finish()
+    if m.weights["f"] is None:
+        return finish()  # no forward pass through an activation the page does not name (a check has failed)
+    for c in compared_classes(m):
+        report(forward_checks(m, binary, c))
+    return finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
