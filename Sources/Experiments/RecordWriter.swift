@@ -31,15 +31,19 @@ public final class RecordWriter {
             classes = s.classReferences
             labels = s.inputs.map { $0.label.map(String.init) ?? "" }
             if s.experiment == "sweep" {
-                return (["input", "label", "ratio", "stage", "stage_reference", "stage_level"] + references.flatMap { ["min_\($0)", "t_\($0)"] }).joined(separator: ",")
+                return (["input", "label", "ratio", "stage", "stage_reference", "stage_level", "stage_support", "stage_decided"]
+                    + references.flatMap { ["min_\($0)", "t_\($0)"] }).joined(separator: ",")
             }
-            return (["t", "nearest"] + references.flatMap { ["d_\($0)", "se_\($0)"] } + classes.map { "share_\($0)" }).joined(separator: ",")
+            // Then the state's norm and each reference's control distance (docs/records.md, "Controls").
+            return (["t", "nearest"] + references.flatMap { ["d_\($0)", "se_\($0)"] } + classes.map { "share_\($0)" } + ["norm"]
+                + references.map { "c_\($0)" }).joined(separator: ",")
         case .step(let s):
             var fields = ["\(s.t)", s.nearest]
             for r in references.indices { fields += ["\(s.distance[r])", s.standardError.map { "\($0[r])" } ?? ""] }
-            return (fields + s.classShares.map { "\($0)" }).joined(separator: ",")
+            return (fields + s.classShares.map { "\($0)" } + ["\(s.norm.mean)"] + s.controlDistance.map { "\($0)" }).joined(separator: ",")
         case .point(let p):
-            var fields = ["\(p.input)", labels[p.input], "\(p.ratio)", p.stage.map(String.init) ?? "", p.stageReference ?? "", p.stageLevel ?? ""]
+            var fields = ["\(p.input)", labels[p.input], "\(p.ratio)", p.stage.map(String.init) ?? "", p.stageReference ?? "", p.stageLevel ?? "",
+                          p.stageSupport.map { "\($0)" } ?? "", p.stageDecided.map { "\($0)" } ?? ""]
             for r in references.indices { fields += ["\(p.minimum[r])", "\(p.minimumStep[r])"] }
             return fields.joined(separator: ",")
         case .summary, .error:

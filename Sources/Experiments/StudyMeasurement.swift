@@ -76,7 +76,7 @@ public struct StudyMeasurement {
             finalClassShares: finalShares,
             attractors: finalShares.indices.sorted { finalShares[$0] > finalShares[$1] }.prefix(3).map { classNames[$0] },
             meanOwnDistance: dynamics.meanOwnDistance,
-            noiseRatios: ratios, stageCounts: sweep.stageCounts,
+            noiseRatios: ratios, stageCounts: sweep.stageCounts, undecidedCounts: sweep.undecidedCounts,
             meanStage: ratios.indices.map { let m = sweep.meanStage(at: $0); return m.isNaN ? nil : m },
             meanStageRises: sweep.meanStageFalls.isEmpty,
             stageTwoShare: Float(sweep.everStageTwo) / n, monotoneShare: Float(sweep.monotone) / n,

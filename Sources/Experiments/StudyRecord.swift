@@ -31,8 +31,12 @@ public struct StudyRecord: Codable, Equatable {
     public var meanOwnDistance: [Float]
 
     public var noiseRatios: [Float]
-    /// stageCounts[ratio][stage - 1]: inputs in each stage (I, II, III) at each ratio.
+    /// stageCounts[ratio][stage - 1]: inputs in each stage (I, II, III) at each ratio;
+    /// since stage calls carry their uncertainty, decided calls only.
     public var stageCounts: [[Int]]
+    /// Per ratio, the inputs whose stage is undecided (absent in records measured before
+    /// stage calls had an uncertainty, whose counts hold every input).
+    public var undecidedCounts: [Int]?
     /// Mean stage over the inputs at each ratio.
     public var meanStage: [Double?]
     /// The mean stage never falls as the noise grows.

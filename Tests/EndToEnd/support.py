@@ -164,3 +164,14 @@ def seconds_of(path):
     """The values of a results file's seconds fields."""
     return [float(v) for v in re.findall(rb'"(?:seconds|trainingSeconds|measuringSeconds)":([0-9.e+-]+)', open(path, "rb").read())]
 # --- end of the commands' helpers ------------------------------------------------------
+
+
+# --- Stage counts in the reports (decided calls, then the undecided ones) ----------------
+STAGE_CELL = re.compile(r"^\s*(\d+(?: / \d+)*)(?: \((\d+) undecided\))?\s*$")
+
+
+def stage_cell(cell):
+    """A report's "a / b / c (u undecided)" cell: the decided counts per stage and the undecided ones."""
+    m = STAGE_CELL.match(cell)
+    assert m, f"not a stage-count cell: {cell!r}"
+    return [int(n) for n in m.group(1).split(" / ")], int(m.group(2) or 0)

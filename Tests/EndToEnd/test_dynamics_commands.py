@@ -107,6 +107,13 @@ def test_dynamics_csv_has_a_row_per_step(run, dynamics_args):
     assert header[:2] == ["t", "nearest"] and len(body) == 11, rows[:2]
     assert all(len(r) == len(header) for r in body) and [int(r[0]) for r in body] == list(range(11))
     assert all(math.isfinite(float(v)) for r in body for v, h in zip(r, header) if h.startswith("d_"))
+    # The norm and the controls' distances, the NDJSON records' own numbers.
+    records = ndjson(run(*dynamics_args).stdout)[1:-1]
+    ids = [h[2:] for h in header if h.startswith("d_")]
+    assert header[-len(ids) - 1:] == ["norm"] + [f"c_{i}" for i in ids], header
+    for r, record in zip(body, records):
+        assert float(r[header.index("norm")]) == pytest.approx(record["norm"]["mean"], rel=1e-6)
+        assert [float(v) for v in r[-len(ids):]] == pytest.approx(record["controlDistance"], rel=1e-6)
 
 
 def test_dynamics_stops_on_sigint_with_a_summary(binary, dynamics_args):
@@ -131,7 +138,15 @@ def test_sweep_gives_a_point_per_ratio(run, openapi, model):
     check_records(openapi, records, "point")
     assert [p["ratio"] for p in records[1:-1]] == [0, 0.25, 0.5, 0.75, 1]
     assert all(p["stage"] in (1, 2, 3) for p in records[1:-1]), records[1:-1]
-    assert records[-1]["done"] is True
+    # Each call with its bootstrap support; decided at 0.95; the summary counts decided calls, the rest apart.
+    points = records[1:-1]
+    assert all(0 <= p["stageSupport"] <= 1 and p["stageDecided"] == (p["stageSupport"] >= 0.95) for p in points), points
+    summary = records[-1]
+    assert summary["done"] is True
+    for k, ratio in enumerate([0, 0.25, 0.5, 0.75, 1]):
+        at = [p for p in points if p["ratio"] == ratio]
+        assert summary["undecidedCounts"][k] == sum(not p["stageDecided"] for p in at), summary
+        assert summary["stageCounts"][k] == [sum(p["stageDecided"] and p["stage"] == s for p in at) for s in (1, 2, 3)], summary
 
 
 def test_sweep_of_a_population_as_csv_has_a_row_per_input_and_ratio(run, model):

@@ -329,10 +329,11 @@ def test_short_run_streams_into_every_figure(page, driver, server, concepts):
     assert page.app("experiment") == "dynamics"
     assert int(page.app("steps-received")) == steps + 1 and int(page.app("records-received")) == steps + 3
     references = len(concepts) + 1  # the concepts and the input's own pattern
-    # Fig 2b: per reference an upper edge, a lower edge and the mean, one point a step.
+    # Fig 2b: per reference an upper edge, a lower edge and the mean, one point a step; then the
+    # class concept's control (its two edges and its line) and the state's norm.
     lengths = page.chart("fig2b", "c.data.datasets.map(d => d.data.length)")
-    assert lengths == [steps + 1] * (3 * references), lengths
-    bands = page.chart("fig2b", "c.data.datasets.filter((d, i) => i % 3 === 0).map((d, i) =>"
+    assert lengths == [steps + 1] * (3 * references + 4), lengths
+    bands = page.chart("fig2b", "c.data.datasets.filter((d, i) => i % 3 === 0 && !d.control).map((d, i) =>"
                                 " d.data.every((p, t) => p.y >= c.data.datasets[3 * i + 1].data[t].y))")
     assert all(bands), bands
     ribbon = driver.find_elements(By.CSS_SELECTOR, "#nearest-ribbon .nearest-run")
@@ -345,6 +346,37 @@ def test_short_run_streams_into_every_figure(page, driver, server, concepts):
     lengths = page.chart("fig2c", "c.data.datasets.slice(1).map(d => d.data.length)")
     assert 2 <= len(lengths) <= 1 + trials and set(lengths) == {steps + 1}, lengths
     assert "Done" in driver.find_element(By.ID, "status").text
+    console_is_clean(page)
+
+
+def test_fig2b_draws_the_control_and_the_norm_and_says_whether_the_approach_beats_it(page, driver, server):
+    page.open(server.url)
+    short_run(page, driver)  # a 3, 5 steps: t = 0...5
+    driver.find_element(By.CSS_SELECTOR, "[data-download='dynamics-ndjson']").click()
+    records = [json.loads(line) for line in page.downloaded(page.saved("dynamics.ndjson")).decode().splitlines()]
+    start, steps = records[0], [r for r in records if r["type"] == "step"]
+    own = [r["id"] for r in start["references"]].index("class-3")
+    control = page.chart("fig2b", "c.data.datasets.filter(d => d.control).map(d => [d.label, d.data.map(p => p.y)])")
+    assert [label for label, _ in control] == ["control + SE", "control − SE", "control of 3", "|μ(t)|"], control
+    upper, lower, line, norm = (values for _, values in control)
+    # The line is the records' distance to the class concept's control, within its SE band; the norm is the records' norm.
+    assert line == pytest.approx([s["controlDistance"][own] for s in steps], rel=1e-6), line
+    assert all(lo <= c <= up for lo, c, up in zip(lower, line, upper)), (lower, line, upper)
+    assert norm == pytest.approx([s["norm"]["mean"] for s in steps], rel=1e-6), norm
+    # The sentence under the chart gives the approach beyond the control at t = 1 and at the last step, with a verdict.
+    approach = driver.find_element(By.ID, "approach").text
+    first, last = steps[1]["approach"][own], steps[-1]["approach"][own]
+    assert f"From t = 0 to 1 the state came {'' if first['mean'] >= 0 else '−'}{abs(first['mean']):.3f} ± {first['standardError']:.3f} nearer class 3" in approach, approach
+    assert f"From t = 0 to 5 the state came {'' if last['mean'] >= 0 else '−'}{abs(last['mean']):.3f}" in approach, approach
+    assert any(v in approach for v in ("beyond its control", "the control is approached more", "not distinguishable from its control")), approach
+    # The checkbox hides and shows the control and the norm, and nothing else.
+    shown = "c.data.datasets.map((d, i) => c.isDatasetVisible(i))"
+    before = page.chart("fig2b", shown)
+    driver.find_element(By.ID, "controls").click()
+    hidden = page.chart("fig2b", shown)
+    assert hidden[:-4] == before[:-4] and hidden[-4:] == [False] * 4 and before[-4:] == [True] * 4, (before, hidden)
+    driver.find_element(By.ID, "controls").click()
+    assert page.chart("fig2b", shown) == before
     console_is_clean(page)
 
 
@@ -388,13 +420,16 @@ def test_tiny_sweep_fills_fig3_with_stages(page, driver, server, concepts):
     tiny_sweep(page, driver)
     assert page.app("experiment") == "sweep" and int(page.app("points-received")) == 3
     assert page.chart("fig3", "c.data.datasets.map(d => d.data.map(p => p.x))") == [[0, 0.5, 1]] * (len(concepts) + 1)
-    stages = page.chart("fig3", "c.$stagePoints.map(p => p.stage)")
-    assert len(stages) == 3 and all(s in (1, 2, 3) for s in stages), stages
+    stages = page.chart("fig3", "c.$stagePoints.map(p => [p.stage, p.undecided])")
+    # A decided stage, or none with the point marked undecided (shaded grey).
+    assert len(stages) == 3 and all((s in (1, 2, 3) and not u) or (s is None and u) for s, u in stages), stages
     assert driver.find_element(By.ID, "transitions").text, "the summary's transitions are not described"
     driver.find_element(By.CSS_SELECTOR, "[data-download='sweep-csv']").click()
     rows = list(csv.reader(page.downloaded(page.saved("sweep.csv")).decode().splitlines()))
-    assert rows[0][:5] == ["input", "label", "ratio", "stage", "stage_reference"], rows[0]
-    assert [(r[1], float(r[2]), int(r[3])) for r in rows[1:]] == [("6", 0.0, stages[0]), ("6", 0.5, stages[1]), ("6", 1.0, stages[2])]
+    assert rows[0][:7] == ["input", "label", "ratio", "stage", "stage_reference", "stage_support", "stage_decided"], rows[0]
+    # The CSV gives each call and whether it is decided; the figure shades the decided ones.
+    assert [(r[1], float(r[2]), int(r[3]) if r[6] == "true" else None) for r in rows[1:]] == [("6", ratio, s) for ratio, (s, _) in zip((0.0, 0.5, 1.0), stages)]
+    assert all((float(r[5]) >= 0.95) == (r[6] == "true") for r in rows[1:]), rows
     driver.find_element(By.CSS_SELECTOR, "[data-download='fig3']").click()
     assert page.downloaded(page.saved("fig3.png")).startswith(PNG)
     console_is_clean(page)
@@ -648,7 +683,8 @@ def test_the_model_picker_switches_the_catalogue_and_runs_on_the_model_picked(pa
     # Fig 3's legend names the second model's levels, item to root.
     levels = pair.document(f"/concepts?model={second['id']}&fields=image")["levels"]
     legend = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#stage-legend .stage")]
-    assert len(legend) == len(levels) and all(level in text for level, text in zip(levels[1:], legend[1:])), (legend, levels)
+    assert len(legend) == len(levels) + 1 and all(level in text for level, text in zip(levels[1:], legend[1:])), (legend, levels)
+    assert legend[-1].startswith("? undecided"), legend
     page.watch_requests()
     page.pick_exemplar(0)
     page.set_field("steps", 3)
@@ -672,8 +708,8 @@ def test_the_model_picker_switches_the_catalogue_and_runs_on_the_model_picked(pa
     driver.find_element(By.ID, "sweep").click()
     assert page.wait_finished() == "done", page.error()
     assert page.chart("fig3", "c.$levels") == levels
-    stages = page.chart("fig3", "c.$stagePoints.map(p => p.stage)")
-    assert len(stages) == 3 and all(1 <= s <= len(levels) for s in stages), stages
+    stages = page.chart("fig3", "c.$stagePoints.map(p => [p.stage, p.undecided])")
+    assert len(stages) == 3 and all((s is not None and 1 <= s <= len(levels) and not u) or (s is None and u) for s, u in stages), stages
     assert second["id"] in driver.find_element(By.ID, "status").text
     driver.find_element(By.CSS_SELECTOR, "[data-download='dynamics-ndjson']").click()
     records = [json.loads(line) for line in page.downloaded(f"{second['id']}-dynamics.ndjson").decode().splitlines()]
@@ -712,7 +748,7 @@ def test_the_comparison_runs_the_same_input_and_seed_on_two_models_side_by_side(
     exemplar = next(e for e in exemplars if e["index"] == picked)
     assert bodies[0]["body"]["image"]["pixels"] == [v / 255 for v in exemplar["pixels"]]
     assert bodies[0]["body"]["label"] == 6 and bodies[0]["body"]["seed"] == 7
-    curves = [page.chart(f"fig2b-{side}", "c.data.datasets.filter(d => !d.band).map(d => [d.ref, d.data.map(p => p.y)])") for side in ("left", "right")]
+    curves = [page.chart(f"fig2b-{side}", "c.data.datasets.filter(d => !d.band && !d.control).map(d => [d.ref, d.data.map(p => p.y)])") for side in ("left", "right")]
     assert curves[0] == curves[1], "the same weights, input and seed drew different curves"
     assert all(len(points) == 7 for _, points in curves[0]), curves[0]
     # ...and the curves of the same run asked for by reference, straight from the server.
@@ -725,6 +761,7 @@ def test_the_comparison_runs_the_same_input_and_seed_on_two_models_side_by_side(
     assert titles[0].startswith(default) and titles[1].startswith("twin"), titles
     notes = [driver.find_element(By.ID, f"compare-{side}-note").text for side in ("left", "right")]
     assert notes[0] == notes[1] and "t = 0" in notes[0] and "t = 6" in notes[0] and "Stage" in notes[0], notes
+    assert "nearer class 6 than a point of the same norm" in notes[0], notes
     assert int(page.app("steps-received")) == 14
     driver.find_element(By.CSS_SELECTOR, "[data-download='compare-ndjson']").click()
     records = [json.loads(line) for line in page.downloaded(f"{default}-vs-twin-comparison.ndjson").decode().splitlines()]

@@ -12,7 +12,7 @@ import glob, os, re, shutil
 
 import pytest
 
-from support import ROOT, jsonl
+from support import ROOT, jsonl, stage_cell
 
 TRACKED = os.path.join(ROOT, "docs", "reproduction", "mnist-default.md")
 
@@ -51,9 +51,9 @@ def test_reproduce_reports_every_figure_with_its_command_line(single, card):
     fig3 = text[text.index("## Fig 3:"):text.index("## Fig 3 by level")]
     rows = re.findall(r"^\| (\d\.\d\d) \|(.*)\|$", fig3, re.M)
     assert [float(p) for p, _ in rows] == [0, 0.5, 1], rows
-    for _, cells in rows:  # every column counts each of the inputs (one per class) in one stage
-        counts = [list(map(int, c.split(" / "))) for c in cells.split("|")]
-        assert counts and all(len(c) == 3 and sum(c) == classes for c in counts), cells
+    for _, cells in rows:  # every column counts each of the inputs (one per class) in one stage, or as undecided
+        counts = [stage_cell(c) for c in cells.split("|")]
+        assert counts and all(len(c) == 3 and sum(c) + undecided == classes for c, undecided in counts), cells
 
 
 @pytest.fixture(scope="module")
@@ -169,9 +169,13 @@ def test_reproduce_on_a_learned_tree_counts_every_level(run, model, card, tmp_pa
     for _, cells in rows:  # per x mode: inputs at each of the 5 levels (one input per class), then their mean level
         cells = [c.strip() for c in cells.split("|")]
         for counts, mean in zip(cells[0::2], cells[1::2]):
-            counts = list(map(int, counts.split(" / ")))
-            assert len(counts) == 5 and sum(counts) == len(card["classNames"]), cells
-            assert abs(float(mean) - sum((k + 1) * n for k, n in enumerate(counts)) / sum(counts)) < 0.006, cells
+            counts, undecided = stage_cell(counts)
+            assert len(counts) == 5 and sum(counts) + undecided == len(card["classNames"]), cells
+            # The mean level of the decided inputs (none decided: no mean).
+            if sum(counts):
+                assert abs(float(mean) - sum((k + 1) * n for k, n in enumerate(counts)) / sum(counts)) < 0.006, cells
+            else:
+                assert mean == "nan", cells
     assert re.search(r"the mean level reached (rises at every step|never falls|does not rise monotonically)", section), section
     assert re.search(r"Group levels: \d+ of \d+ inputs have a group among their ancestors", section), section
 
@@ -185,5 +189,6 @@ def test_reproduce_on_the_fashion_model_uses_its_semantic_tree(run, tmp_path):
     rows = re.findall(r"^\| p = (\d\.\d\d) \|(.*)\|$", section, re.M)
     assert [float(p) for p, _ in rows] == [0, 1], rows
     for _, cells in rows:
-        for counts in [c.strip() for c in cells.split("|")][0::2]:
-            assert len(counts.split(" / ")) == 4 and sum(map(int, counts.split(" / "))) == 10, cells
+        for cell in [c.strip() for c in cells.split("|")][0::2]:
+            counts, undecided = stage_cell(cell)
+            assert len(counts) == 4 and sum(counts) + undecided == 10, cells

@@ -40,8 +40,11 @@ def check_study_record(r, steps, inputs, ratios, class_names):
     assert len(r["attractors"]) == 3 and set(r["attractors"]) <= set(class_names), r["attractors"]
     assert len(r["meanOwnDistance"]) == steps + 1 and all(finite(d) >= 0 for d in r["meanOwnDistance"]), r["meanOwnDistance"]
     assert r["noiseRatios"] == ratios and len(r["stageCounts"]) == len(ratios), r
-    assert all(len(c) == 3 and sum(c) == inputs for c in r["stageCounts"]), r["stageCounts"]
-    assert len(r["meanStage"]) == len(ratios) and all(1 <= m <= 3 for m in r["meanStage"]), r["meanStage"]
+    assert len(r["undecidedCounts"]) == len(ratios), r
+    assert all(len(c) == 3 and sum(c) + u == inputs for c, u in zip(r["stageCounts"], r["undecidedCounts"])), (r["stageCounts"], r["undecidedCounts"])
+    # The mean stage of the decided inputs; none decided at a ratio: null.
+    assert len(r["meanStage"]) == len(ratios) and all((m is None) == (sum(c) == 0) for m, c in zip(r["meanStage"], r["stageCounts"])), r
+    assert all(1 <= m <= 3 for m in r["meanStage"] if m is not None), r["meanStage"]
     assert r["meanStageRises"] == all(a <= b for a, b in zip(r["meanStage"], r["meanStage"][1:])), r
     assert len(r["sixStages"]) == len(ratios) and r["sixReachesStageTwo"] == (2 in r["sixStages"]), r
     assert r["trainingSeconds"] > 0 and r["measuringSeconds"] > 0, r

@@ -17,16 +17,19 @@ export function ndjson(records) {
 
 function dynamicsRows(start, steps) {
   const ids = start.references.map((r) => r.id);
-  const header = ["t", "nearest", ...ids.flatMap((id) => [`d_${id}`, `se_${id}`]), ...start.classReferences.map((id) => `share_${id}`)];
-  const rows = steps.map((s) => [s.t, s.nearest, ...s.distance.flatMap((d, i) => [d, s.standardError?.[i] ?? ""]), ...s.classShares]);
+  // Then the state's norm and each reference's control distance (docs/records.md, "Controls").
+  const header = ["t", "nearest", ...ids.flatMap((id) => [`d_${id}`, `se_${id}`]), ...start.classReferences.map((id) => `share_${id}`),
+    "norm", ...ids.map((id) => `c_${id}`)];
+  const rows = steps.map((s) => [s.t, s.nearest, ...s.distance.flatMap((d, i) => [d, s.standardError?.[i] ?? ""]), ...s.classShares,
+    s.norm?.mean ?? "", ...(s.controlDistance ?? ids.map(() => ""))]);
   return [header, ...rows];
 }
 
 function sweepRows(start, points) {
   const ids = start.references.map((r) => r.id);
-  const header = ["input", "label", "ratio", "stage", "stage_reference", ...ids.flatMap((id) => [`min_${id}`, `t_${id}`])];
+  const header = ["input", "label", "ratio", "stage", "stage_reference", "stage_support", "stage_decided", ...ids.flatMap((id) => [`min_${id}`, `t_${id}`])];
   const rows = points.map((p) => [
-    p.input, start.inputs[p.input]?.label ?? "", p.ratio, p.stage ?? "", p.stageReference ?? "",
+    p.input, start.inputs[p.input]?.label ?? "", p.ratio, p.stage ?? "", p.stageReference ?? "", p.stageSupport ?? "", p.stageDecided ?? "",
     ...p.minimum.flatMap((m, i) => [m, p.minimumStep[i]]),
   ]);
   return [header, ...rows];
