@@ -67,6 +67,15 @@ def run(binary):
     return lambda *args, **kw: run_command(binary, *args, **kw)
 
 
+@pytest.fixture(scope="module")
+def module_server(binary, model):
+    """The default model with the default settings, for one test file (whose tests may
+    leave runs behind that other files should not see)."""
+    server = Server(binary, [model])
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def default_server(binary, model):
     """The default model served for the whole session; it must exit 0 on SIGTERM at the end."""

@@ -175,3 +175,13 @@ def stage_cell(cell):
     m = STAGE_CELL.match(cell)
     assert m, f"not a stage-count cell: {cell!r}"
     return [int(n) for n in m.group(1).split(" / ")], int(m.group(2) or 0)
+
+
+def assert_report_regenerates(run, tmp_path, command, results, document):
+    """`vaedyn COMMAND --report` from the committed results file writes the committed document, byte for byte."""
+    import pytest
+    if not os.path.exists(os.path.join(ROOT, document)):
+        pytest.skip(f"no {document}")
+    out = str(tmp_path / os.path.basename(document))
+    run(command, "--report", "--results", results, "--out", out)
+    assert open(out, "rb").read() == open(os.path.join(ROOT, document), "rb").read(), f"{document} is not what {command} --report writes from {results}"

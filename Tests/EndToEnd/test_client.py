@@ -9,7 +9,7 @@ import fcntl, hashlib, json, os, subprocess, sys, time
 import numpy as np
 import pytest
 
-from support import ROOT, Server
+from support import ROOT
 
 CLIENT = os.path.join(ROOT, "clients", "python")
 sys.path.insert(0, CLIENT)
@@ -19,10 +19,8 @@ VENV = os.path.join(ROOT, ".build-venv-client")
 
 
 @pytest.fixture(scope="module")
-def server(binary, model):
-    live = Server(binary, [model])
-    yield live
-    live.stop()
+def server(module_server):
+    return module_server
 
 
 @pytest.fixture(scope="module")

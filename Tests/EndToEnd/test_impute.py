@@ -13,7 +13,7 @@ import json, math, os, re
 
 import pytest
 
-from support import PNG_SIGNATURE, ROOT, jsonl, seconds_of, without_seconds
+from support import PNG_SIGNATURE, assert_report_regenerates, jsonl, seconds_of, without_seconds
 
 
 class Tiny:
@@ -187,9 +187,4 @@ def test_impute_sharded_merge_refuses_a_shard_of_another_cut(run, sharded, tmp_p
 
 
 def test_the_committed_imputation_report_regenerates_from_its_results_file(run, tmp_path):
-    document = os.path.join(ROOT, "docs", "imputation.md")
-    if not os.path.exists(document):
-        pytest.skip("no docs/imputation.md")
-    out = str(tmp_path / "imputation.md")
-    run("impute", "--report", "--results", "docs/imputation/results.jsonl", "--out", out)
-    assert open(out, "rb").read() == open(document, "rb").read(), "docs/imputation.md is not what impute --report writes from docs/imputation/results.jsonl"
+    assert_report_regenerates(run, tmp_path, "impute", "docs/imputation/results.jsonl", "docs/imputation.md")

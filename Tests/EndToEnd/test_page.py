@@ -87,11 +87,9 @@ def variant_model(model, path, class_names=None, projection=True, model_id=None)
 # The servers, one of each for the module.
 
 @pytest.fixture(scope="module")
-def server(binary, model):
+def server(module_server):
     """The model, with the default settings: most tests' page."""
-    live = Server(binary, [model])
-    yield live
-    live.stop()
+    return module_server
 
 
 @pytest.fixture(scope="module")
@@ -277,12 +275,12 @@ def short_run(page, driver, steps=5, trials=8):
     assert page.wait_finished() == "done", page.error()
 
 
-def tiny_sweep(page, driver):
-    """A 6 at the ratios 0, 0.5 and 1, 5 steps of 8 chains each, run to its end."""
+def tiny_sweep(page, driver, steps=5, trials=8, grid="0:1:0.5"):
+    """A 6 at the ratios of `grid` (0, 0.5 and 1), 5 steps of 8 chains each, run to its end."""
     page.pick_exemplar(6)
-    page.set_field("steps", 5)
-    page.set_field("trials", 8)
-    page.set_field("noise-grid", "0:1:0.5")
+    page.set_field("steps", steps)
+    page.set_field("trials", trials)
+    page.set_field("noise-grid", grid)
     driver.find_element(By.ID, "sweep").click()
     assert page.wait_finished() == "done", page.error()
 
@@ -602,12 +600,7 @@ def test_screenshot_of_a_paper_run(page, driver, server, binary):
     # BUILD/release/vaedyn -> BUILD/page-screenshot.png: beside the build that was tested.
     screenshot = os.path.join(os.path.dirname(os.path.dirname(binary)), "page-screenshot.png")
     page.open(server.url)
-    page.pick_exemplar(6)
-    page.set_field("steps", 30)
-    page.set_field("trials", 50)
-    page.set_field("noise-grid", "0:1:0.1")
-    driver.find_element(By.ID, "sweep").click()
-    assert page.wait_finished() == "done", page.error()
+    tiny_sweep(page, driver, steps=30, trials=50, grid="0:1:0.1")
     driver.find_element(By.ID, "run").click()
     assert page.wait_finished() == "done", page.error()
     page.viewport(1500, driver.execute_script("return document.documentElement.scrollHeight;"))

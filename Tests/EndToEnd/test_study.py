@@ -13,7 +13,7 @@ import os, re, shutil
 
 import pytest
 
-from support import PNG_SIGNATURE, ROOT, UNIFORM_NATS, finite, interrupted, jsonl, seconds_of, without_seconds
+from support import PNG_SIGNATURE, ROOT, UNIFORM_NATS, assert_report_regenerates, finite, interrupted, jsonl, seconds_of, without_seconds
 
 
 def study_size(data, limit):
@@ -271,9 +271,4 @@ def test_study_interrupted_by_sigint_resumes_to_the_uninterrupted_results(run, i
 
 
 def test_the_committed_study_report_regenerates_from_its_results_file(run, tmp_path):
-    document = os.path.join(ROOT, "docs", "study.md")
-    if not os.path.exists(document):
-        pytest.skip("no docs/study.md")
-    out = str(tmp_path / "study.md")
-    run("study", "--report", "--results", "docs/study/results.jsonl", "--out", out)
-    assert open(out, "rb").read() == open(document, "rb").read(), "docs/study.md is not what study --report writes from docs/study/results.jsonl"
+    assert_report_regenerates(run, tmp_path, "study", "docs/study/results.jsonl", "docs/study.md")
