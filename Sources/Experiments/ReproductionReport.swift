@@ -108,7 +108,10 @@ public struct ReproductionReport {
         s += "\(familywise[0]) with a support that survives choosing the best of \(ratios.count) ratios) "
         s += "| \(percent(two[1], of: inputs)) (\(percent(earlyTwo[1], of: inputs)) over t <= \(settings.earlyWindow); \(familywise[1])) | \(verdict(familywise, "stage II")) |\n"
         let monotone = ss.map(\.monotone)
-        s += "| stages follow I -> II -> III as the noise grows | \(percent(monotone[0], of: inputs)) inputs never step back | \(percent(monotone[1], of: inputs)) | \(verdict(monotone, "ordered")) |\n\n"
+        // Undecided calls are left out of the order, so an input with few decided calls steps back less easily: say how many have most of them.
+        let mostDecided = ss.map { sweep in sweep.stages.filter { 2 * $0.compactMap { $0 }.count > ratios.count }.count }
+        s += "| stages follow I -> II -> III as the noise grows (decided calls only; \(mostDecided[0]) and \(mostDecided[1]) inputs have more than half their \(ratios.count) calls decided) "
+        s += "| \(percent(monotone[0], of: inputs)) inputs never step back | \(percent(monotone[1], of: inputs)) | \(verdict(monotone, "ordered")) |\n\n"
         return s + discussion(two: two, earlyTwo: earlyTwo)
     }
 
@@ -177,19 +180,26 @@ public struct ReproductionReport {
         s += "an idiosyncratic memory of the same class, needs the class to be kept; where the share above is low, chains have wandered into other classes, "
         s += "so the distance to the own class concept tells of that wandering rather than of a departure from the concept.\n"
         if let rest = restingMix {
-            // The share of an input's class among chains that never saw an input: retention by chance.
-            let chance = sample.inputs.indices.map { rest.resting[labels[$0]] }.reduce(0, +) / Float(inputs)
+            // Per input, against the share its class gets from chains that never saw an input
+            // (the inputs are balanced over the classes, so a mean over inputs would only compare with 1 / classes).
+            let kept = sample.inputs.indices.filter { i in
+                let chance = rest.resting[labels[i]]
+                return (sample.inputs[i].ownShare[settings.steps] ?? 0) > chance + 2 * (chance * (1 - chance) / Float(settings.trials)).squareRoot()
+            }.count
             let top = rest.resting.enumerated().sorted { $0.element > $1.element }.prefix(3)
                 .map { "\(rest.classes[$0.offset]) (\(f($0.element * 100, 0)) %)" }.joined(separator: ", ")
             s += "- **The chain's own mix.** \(rest.chains) chains started from the model's own samples (z(0) ~ N(0, I), x(0) ~ p(x | z(0))), with no input, "
             s += "are nearest \(top) at t = \(rest.steps) (the samples themselves: largest share \(f((rest.ancestral.max() ?? 0) * 100, 0)) %). "
-            s += "Against that mix, an input's class holds \(f(chance * 100, 0)) % of such chains on average, so a retention of \(f(own * 100, 0)) % at t = \(settings.steps) is "
-            s += own > chance + 0.05 ? "above what the chain's bias alone gives: the input still shows.\n" : "what the chain's bias alone gives: the input no longer shows.\n"
+            s += "\(kept) of \(inputs) inputs keep more of their trials in their class at t = \(settings.steps) than such chains give that class "
+            s += "(by more than 2 binomial SE of \(settings.trials) trials, sampled x): for the others the retention is what the chain's bias alone gives.\n"
         }
         if let averaged = averagedSweep {
             s += "- **Stage II.** With the minimum over t = 0...\(settings.sweepSteps), \(two[0]) of \(inputs) inputs reach stage II at some noise ratio with sampled x "
             s += "(\(two[1]) with decoder-mean x); taking the minimum over the first \(settings.earlyWindow) steps gives \(earlyTwo[0]) and \(earlyTwo[1]). "
-            s += "Measuring the trial-averaged state instead of averaging per-trial distances gives \(averaged.everStageTwo) (sampled x). "
+            // The averaged state has one distance per reference: nothing measures a call's uncertainty (docs/records.md).
+            s += averaged.undecidedCounts.allSatisfy { $0 == inputs }
+                ? "The trial-averaged state (one distance per reference, no spread over trials) gives no call its uncertainty could back: its Fig 3 column is all undecided. "
+                : "Measuring the trial-averaged state instead of averaging per-trial distances gives \(averaged.everStageTwo) (sampled x). "
             s += "Where stage II appears, it spans on average \(String(format: "%.1f", sweeps[.sample]!.meanStageTwoWidth)) grid points (sampled x). "
             s += "The paper shows a clear middle stage for its single input.\n"
         }
