@@ -26,8 +26,10 @@ public final class DynamicsRun {
 
     /// Bytes the chains' buffers of a run of `trials` chains take while it runs: the
     /// workspace, x(t), and the binary form of the inputs (one Int32 per value at most);
-    /// an imputation kernel's state (x(0), and z(t) and its logits for `mwg`); the per-step
-    /// records come on top and are small.
+    /// an imputation kernel's state (x(0), and z(t) and its logits for `mwg`); the stage
+    /// call's bootstrap weights (`ResampledMinima`: a float per trial and resample). The
+    /// per-trial distance tables (trials x references x 4 floats) and the per-step records
+    /// come on top and are small.
     public static func workingSetBytes(architecture: Architecture, trials: Int, kernel: DynamicsParameters.Kernel = .gibbs) -> Int {
         let rows = trials, d = architecture.inputSize, float = MemoryLayout<Float>.stride
         let state = switch kernel {
@@ -36,6 +38,7 @@ public final class DynamicsRun {
         case .mwg: rows * (2 * d + architecture.latentSize + 1) * float
         }
         return Workspace.bytes(architecture, capacity: rows) + rows * d * (float + MemoryLayout<Int32>.stride) + state
+            + rows * ResampledMinima.resamples * float
     }
 
     static func check(input: DynamicsInput, model: DynamicsModel, parameters: DynamicsParameters, memory: MemoryBank?) throws {

@@ -50,6 +50,8 @@ public struct PopulationDynamics {
     }
 
     public static let shareSteps = [1, 10]
+    /// A model of one class has no other class concept to contrast with: no gain, and no error.
+    static let noContrast = Estimate(mean: 0, standardError: 0)
 
     public let inputs: [InputResult]
     public let steps: Int
@@ -85,7 +87,7 @@ public struct PopulationDynamics {
                 start: d[0], first: d[1], minimum: d[m], last: d.last!, minimumStep: m,
                 passesBy: (1...10).contains(m) && d.last! - d[m] > 2 * finalError, ownShare: shares, finalShares: steps.last!.classShares,
                 ownDistance: d, norm: steps.map(\.norm.mean), ownControlDistance: steps.map { $0.controlDistance[own] },
-                ownApproach: steps.map { $0.approach![own] }, ownContrastGain: steps[1].contrastChange![own]!, rootDistance: steps.map { $0.distance[root] }))
+                ownApproach: steps.map { $0.approach![own] }, ownContrastGain: (steps[1].contrastChange?[own] ?? nil) ?? Self.noContrast, rootDistance: steps.map { $0.distance[root] }))
             progress(results.count)
         }
         self.inputs = results
