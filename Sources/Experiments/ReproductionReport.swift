@@ -124,6 +124,11 @@ public struct ReproductionReport {
         return "**not distinguishable from its control** for most inputs"
     }
 
+    /// "4 (30 %), 5 (13 %), 1 (12 %)": the three largest shares, with their names.
+    public func topThree(_ shares: [Float], names: [String]) -> String {
+        shares.enumerated().sorted { $0.element > $1.element }.prefix(3).map { "\(names[$0.offset]) (\(f($0.element * 100, 0)) %)" }.joined(separator: ", ")
+    }
+
     /// |xi_bar_all|: the root concept's norm.
     public var rootNorm: Float {
         let d = model.description
@@ -171,8 +176,7 @@ public struct ReproductionReport {
         let sample = dynamics[.sample]!, mean = dynamics[.mean]!
         let own = sample.inputs.map { $0.ownShare[settings.steps] ?? 0 }.reduce(0, +) / Float(inputs)
         let ownMean = mean.inputs.map { $0.ownShare[settings.steps] ?? 0 }.reduce(0, +) / Float(inputs)
-        let attractors = sample.finalShares.enumerated().sorted { $0.element > $1.element }.prefix(3)
-            .map { "\(classConcepts[$0.offset].label) (\(f($0.element * 100, 0)) %)" }.joined(separator: ", ")
+        let attractors = topThree(sample.finalShares, names: classConcepts.map(\.label))
         s += "- **Class retention.** At t = \(settings.steps), on average \(f(own * 100, 0)) % of the trials of an input are still nearest their own class concept "
         s += "with sampled x, \(f(ownMean * 100, 0)) % with decoder-mean x (\(f(sample.mean { $0.ownShare[1] ?? 0 } * 100, 0)) % and "
         s += "\(f(mean.mean { $0.ownShare[1] ?? 0 } * 100, 0)) % at t = 1). Pooled over all inputs, the classes holding most sampled-x trials at t = \(settings.steps) are "
@@ -186,8 +190,7 @@ public struct ReproductionReport {
                 let chance = rest.resting[labels[i]]
                 return (sample.inputs[i].ownShare[settings.steps] ?? 0) > chance + 2 * (chance * (1 - chance) / Float(settings.trials)).squareRoot()
             }.count
-            let top = rest.resting.enumerated().sorted { $0.element > $1.element }.prefix(3)
-                .map { "\(rest.classes[$0.offset]) (\(f($0.element * 100, 0)) %)" }.joined(separator: ", ")
+            let top = topThree(rest.resting, names: rest.classes)
             s += "- **The chain's own mix.** \(rest.chains) chains started from the model's own samples (z(0) ~ N(0, I), x(0) ~ p(x | z(0))), with no input, "
             s += "are nearest \(top) at t = \(rest.steps) (the samples themselves: largest share \(f((rest.ancestral.max() ?? 0) * 100, 0)) %). "
             s += "\(kept) of \(inputs) inputs keep more of their trials in their class at t = \(settings.steps) than such chains give that class "
