@@ -58,12 +58,22 @@ def test_a_run_streams_typed_records_and_gives_arrays(client):
     assert np.array_equal(distance[4], np.array(run.records[5].distance))
     # Iterating again reads no new request: the same steps.
     assert [s.t for s in run] == seen
+    # The controls, as arrays of the records' numbers: no approach at t = 0.
+    controls = run.controls_to_numpy()
+    assert controls["ids"] == ids and controls["norm"].shape == (9,) and controls["control"].shape == controls["approach"].shape == (9, len(ids))
+    assert np.array_equal(controls["control"][4], np.array(run.records[5].controlDistance, dtype=float))
+    assert controls["norm"][4] == run.records[5].norm["mean"] and np.all(controls["approach"][0] == 0) and np.all(controls["approach_se"] >= 0)
+    state = client.dynamics(digit=6, steps=2, trials=5, aggregate="state").controls_to_numpy()
+    assert np.all(np.isnan(state["approach"])) and not np.any(np.isnan(state["control"]))
 
 
 def test_a_sweep_and_an_encoding(client):
     sweep = client.sweep(digit=6, noiseGrid="0:1:0.5", steps=5, trials=10)
     ratios, minimum, stages, ids = sweep.to_numpy()
     assert list(ratios) == [0, 0.5, 1] and minimum.shape == (3, len(ids)) and set(stages) <= {0, 1, 2, 3}
+    support, decided = sweep.support_to_numpy()
+    assert support.shape == decided.shape == (3,) and np.all((support >= 0) & (support <= 1))
+    assert list(decided) == [p.stageDecided for p in sweep.records if p.type == "point"] == list(support >= 0.95)
     six, four = client.encode([{"exemplar": {"digit": 6}}, {"exemplar": {"digit": 4}}])
     assert six["label"] == 6 and len(six["mean"]) == len(six["logVariance"])
     assert client.encode(digit=6)[0]["mean"] == six["mean"]

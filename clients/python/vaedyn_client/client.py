@@ -199,6 +199,23 @@ class Run(_Stream):
         error = np.array([s.get("standardError") or [np.nan] * len(ids) for s in steps], dtype=float)
         return distance, error, ids
 
+    def controls_to_numpy(self):
+        """What the distances are measured against (docs/records.md, "Controls"): a dict of
+        `norm` (T+1: the state's mean norm), `control` (T+1 x R: each reference's control
+        distance), `approach` and `approach_se` (T+1 x R: the approach beyond the control since
+        t = 0, paired over trials, and its standard error; NaN with aggregate "state"), and
+        `ids`, read to the end first."""
+        import numpy as np
+        steps = list(self.wait())
+        ids = [r["id"] for r in self.start.references]
+        nan = [{"mean": np.nan, "standardError": np.nan}] * len(ids)
+        approach = [s.get("approach") or nan for s in steps]
+        return {"norm": np.array([s.norm["mean"] for s in steps], dtype=float),
+                "control": np.array([s.controlDistance for s in steps], dtype=float),
+                "approach": np.array([[a["mean"] for a in row] for row in approach], dtype=float),
+                "approach_se": np.array([[a["standardError"] for a in row] for row in approach], dtype=float),
+                "ids": ids}
+
 
 class Sweep(_Stream):
     kind = "point"
@@ -211,3 +228,13 @@ class Sweep(_Stream):
         ids = [r["id"] for r in self.start.references]
         return (np.array([p.ratio for p in points]), np.array([p.minimum for p in points], dtype=float),
                 np.array([p.get("stage") or 0 for p in points]), ids)
+
+    def support_to_numpy(self):
+        """(support, decided) for the first input, one per ratio: the share of bootstrap
+        resamples of the trials that give the same stage (NaN where none was measured), and
+        whether it reaches 0.95 (docs/records.md, "Stage calls with their uncertainty")."""
+        import numpy as np
+        points = [p for p in self.wait() if p.input == 0]
+        support = [p.get("stageSupport") for p in points]
+        return (np.array([np.nan if v is None else v for v in support], dtype=float),
+                np.array([bool(p.get("stageDecided")) for p in points]))
