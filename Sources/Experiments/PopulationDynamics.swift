@@ -25,6 +25,9 @@ public struct PopulationDynamics {
         public var ownContrastGain: Estimate
         /// The distance to the root concept ("all") at t = 0...steps.
         public var rootDistance: [Float]
+        /// The step by which half the trials had left the input's class (`Retention`); absent
+        /// in results computed before it existed.
+        public var escape: EscapeTime?
 
         /// The approach beyond the control at t = 1: above 2 SE, below -2 SE, or neither.
         public var firstApproach: Comparison { Comparison(ownApproach[1]) }
@@ -87,7 +90,8 @@ public struct PopulationDynamics {
                 start: d[0], first: d[1], minimum: d[m], last: d.last!, minimumStep: m,
                 passesBy: (1...10).contains(m) && d.last! - d[m] > 2 * finalError, ownShare: shares, finalShares: steps.last!.classShares,
                 ownDistance: d, norm: steps.map(\.norm.mean), ownControlDistance: steps.map { $0.controlDistance[own] },
-                ownApproach: steps.map { $0.approach![own] }, ownContrastGain: (steps[1].contrastChange?[own] ?? nil) ?? Self.noContrast, rootDistance: steps.map { $0.distance[root] }))
+                ownApproach: steps.map { $0.approach![own] }, ownContrastGain: (steps[1].contrastChange?[own] ?? nil) ?? Self.noContrast, rootDistance: steps.map { $0.distance[root] },
+                escape: summary.escape))
             progress(results.count)
         }
         self.inputs = results

@@ -183,6 +183,16 @@ public struct ReproductionReport {
         s += "\(attractors), where an even spread would give 10 % each. The paper's picture, a trajectory that passes by its class concept and then settles on "
         s += "an idiosyncratic memory of the same class, needs the class to be kept; where the share above is low, chains have wandered into other classes, "
         s += "so the distance to the own class concept tells of that wandering rather than of a departure from the concept.\n"
+        let escapes = sample.inputs.compactMap(\.escape)
+        if escapes.count == inputs {
+            // nil: half the trials still in their class at the last step.
+            let within = escapes.compactMap(\.median).sorted()
+            s += "- **How long the class is kept.** Half an input's trials have left its class (their nearest class concept is another) by step "
+            s += within.isEmpty ? "- never within the run" : "\(within[within.count / 2]) (the median over the \(within.count) inputs where that happens within t = \(settings.steps); quartiles \(within[within.count / 4]) and \(within[3 * within.count / 4]))"
+            s += " (0: the noisy input itself is nearer another class for half the trials); for \(inputs - within.count) of \(inputs) inputs half the trials "
+            s += "are still in their class at t = \(settings.steps) (sampled x; "
+            s += "each input's escape step with a 95 % interval is in the dynamics summary, `escape`).\n"
+        }
         if let rest = restingMix {
             // Per input, against the share its class gets from chains that never saw an input
             // (the inputs are balanced over the classes, so a mean over inputs would only compare with 1 / classes).
