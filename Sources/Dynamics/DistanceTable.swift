@@ -65,20 +65,9 @@ public final class DistanceTable {
     /// Mean over the trials `rows` of each reference's distance and its standard error
     /// (sd / sqrt(n), 0 for one trial).
     public func trialStatistics(rows: Range<Int>) -> (mean: [Float], standardError: [Float]) {
-        let count = references.count, trials = rows.count
-        var mean = [Float](repeating: 0, count: count), error = [Float](repeating: 0, count: count)
-        for r in 0..<count {
-            var s = 0.0, s2 = 0.0
-            for t in rows {
-                let d = Double(distances[t * count + r])
-                s += d
-                s2 += d * d
-            }
-            let n = Double(trials), m = s / n
-            mean[r] = Float(m)
-            error[r] = trials > 1 ? Float((max(0, s2 - n * m * m) / (n - 1) / n).squareRoot()) : 0
-        }
-        return (mean, error)
+        let count = references.count
+        let estimates = (0..<count).map { r in Estimate(over: rows) { self.distances[$0 * count + r] } }
+        return (estimates.map(\.mean), estimates.map(\.standardError))
     }
 
     /// Distance of the state averaged over the trials `rows` to each reference.

@@ -101,6 +101,28 @@ def test_dynamics_streams_one_record_per_step(run, openapi, dynamics_args):
     assert run(*dynamics_args).stdout == out, "the same seed gave other records"
 
 
+def test_dynamics_contrast_adds_each_concepts_contrast_and_changes_nothing_else(run, openapi, dynamics_args):
+    plain = ndjson(run(*dynamics_args).stdout)
+    records = ndjson(run(*dynamics_args, "--contrast").stdout)
+    check_records(openapi, records, "step")
+    assert records[0]["parameters"]["contrast"] is True and plain[0]["parameters"]["contrast"] is False
+    references = records[0]["references"]
+    for step, before in zip(records[1:-1], plain[1:-1]):
+        assert step["distance"] == before["distance"] and step["approach"] == before["approach"], step["t"]
+        # A concept's contrast is the mean distance to the others of its level minus its own: from the step's own distances
+        # (a mean over trials of per-trial contrasts equals the contrast of the trial means); none for self and the root.
+        for i, r in enumerate(references):
+            peers = [j for j, q in enumerate(references) if q["level"] == r["level"] and j != i]
+            if r["level"] == "item" or not peers:
+                assert step["contrast"][i] is None and step["contrastChange"][i] is None, (r["id"], step["contrast"][i])
+                continue
+            expected = sum(step["distance"][j] for j in peers) / len(peers) - step["distance"][i]
+            assert abs(step["contrast"][i]["mean"] - expected) < 1e-4, (r["id"], step["contrast"][i], expected)
+            assert abs(step["contrastChange"][i]["mean"] - (step["contrast"][i]["mean"] - records[1]["contrast"][i]["mean"])) < 1e-4
+    bad = run(*dynamics_args, "--contrast", "--aggregate", "state", check=False)
+    assert bad.returncode != 0 and "contrast" in bad.stderr, bad.stderr
+
+
 def test_dynamics_csv_has_a_row_per_step(run, dynamics_args):
     rows = list(csv.reader(io.StringIO(run(*dynamics_args, "--format", "csv").stdout)))
     header, body = rows[0], rows[1:]

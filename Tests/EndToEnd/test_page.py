@@ -367,6 +367,10 @@ def test_fig2b_draws_the_control_and_the_norm_and_says_whether_the_approach_beat
     assert f"From t = 0 to 1 the state came {'' if first['mean'] >= 0 else '−'}{abs(first['mean']):.3f} ± {first['standardError']:.3f} nearer class 3" in approach, approach
     assert f"From t = 0 to 5 the state came {'' if last['mean'] >= 0 else '−'}{abs(last['mean']):.3f}" in approach, approach
     assert any(v in approach for v in ("beyond its control", "the control is approached more", "not distinguishable from its control")), approach
+    # The status line gives the stage with its bootstrap support, undecided when the trials cannot decide it.
+    summary = records[-1]
+    status = driver.find_element(By.ID, "status").text
+    assert f"support {summary['stageSupport']:.2f}" in status and (("stage undecided" in status) == (not summary["stageDecided"])), (status, summary)
     # The checkbox hides and shows the control and the norm, and nothing else.
     shown = "c.data.datasets.map((d, i) => c.isDatasetVisible(i))"
     before = page.chart("fig2b", shown)
@@ -753,7 +757,7 @@ def test_the_comparison_runs_the_same_input_and_seed_on_two_models_side_by_side(
     titles = [driver.find_element(By.ID, f"compare-{side}-title").text for side in ("left", "right")]
     assert titles[0].startswith(default) and titles[1].startswith("twin"), titles
     notes = [driver.find_element(By.ID, f"compare-{side}-note").text for side in ("left", "right")]
-    assert notes[0] == notes[1] and "t = 0" in notes[0] and "t = 6" in notes[0] and "Stage" in notes[0], notes
+    assert notes[0] == notes[1] and "t = 0" in notes[0] and "t = 6" in notes[0] and "At the minima, stage" in notes[0] and "support" in notes[0], notes
     assert "nearer class 6 than a point of the same norm" in notes[0], notes
     assert int(page.app("steps-received")) == 14
     driver.find_element(By.CSS_SELECTOR, "[data-download='compare-ndjson']").click()

@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import { centred, inkBox, SIDE } from "../../public/js/digits.js";
 import { noisy } from "../../public/js/noise.js";
-import { approachLine, shownStage, stageColour, stageName, stageSpans } from "../../public/js/stages.js";
+import { approachLine, shownStage, stageCall, stageColour, stageName, stageSpans } from "../../public/js/stages.js";
 
 const grey = Array.from({ length: 10000 }, (_, i) => ((i * 7919) % 1000) / 999);
 
@@ -82,4 +82,11 @@ test("an undecided stage is shown as none, a decided one and an old record witho
   assert.equal(shownStage({ stage: null, stageDecided: false }), null);
   const spans = stageSpans([{ ratio: 0, stage: 1 }, { ratio: 1, stage: null, undecided: true }], { min: 0, max: 1 });
   assert.deepEqual(spans.map((s) => [s.stage, s.undecided]), [[1, false], [null, true]]);
+});
+
+test("a stage call is said with its support, and an undecided one as undecided", () => {
+  assert.equal(stageCall({ stage: 2, stageLevel: "class", stageSupport: 0.97, stageDecided: true }), "stage II, class (support 0.97)");
+  assert.match(stageCall({ stage: 1, stageLevel: "item", stageSupport: 0.6, stageDecided: false }), /^stage undecided \(support 0\.60; nearest at the minima: I, item\)$/);
+  assert.match(stageCall({ stage: 3, stageLevel: "all", stageDecided: false }), /no support measured/);
+  assert.equal(stageCall({ stage: null }), "");
 });

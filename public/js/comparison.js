@@ -3,7 +3,7 @@
 // class at the first and the last step: the study's retention measure (docs/study.md).
 import { lineageOf } from "./chart-kit.js";
 import { DistanceFigure } from "./fig2b-distances.js";
-import { approachLine, stageName } from "./stages.js";
+import { approachLine, stageCall } from "./stages.js";
 
 const percent = (share) => `${Math.round(100 * share)} %`;
 
@@ -54,7 +54,7 @@ class Side {
         this.note.textContent = `${this.shares()} ${approachLine(step, this.start.references, this.lineage.ownClass)}`;
       },
       summary: (summary) => {
-        const stage = summary.stage ? ` Stage ${stageName(summary.stage)}, ${summary.stageLevel}.` : "";
+        const stage = summary.stage ? ` At the minima, ${stageCall(summary)}.` : "";
         this.note.textContent = `${this.shares()}${stage} ${approachLine(this.last, this.start.references, this.lineage.ownClass)}`;
       },
     };

@@ -13,7 +13,7 @@ import { ImageStrip } from "./fig2a-strip.js";
 import { DistanceFigure } from "./fig2b-distances.js";
 import { ProjectionFigure } from "./fig2c-projection.js";
 import { stageLegend, SweepFigure } from "./fig3-sweep.js";
-import { approachLine, stageName } from "./stages.js";
+import { approachLine, stageCall, stageName } from "./stages.js";
 import { noisy } from "./noise.js";
 
 const $ = (id) => document.getElementById(id);
@@ -196,7 +196,7 @@ const handlers = {
       status(`Step ${step.t} of ${start.parameters.steps}: nearest ${label(start, step.nearest)}.`);
     },
     summary(summary, start) {
-      const stage = summary.stage ? ` Stage ${stageName(summary.stage)}, ${summary.stageLevel} (closest to ${label(start, summary.stageReference)}).` : "";
+      const stage = summary.stage ? ` At the minima, ${stageCall(summary)}, closest to ${label(start, summary.stageReference)}.` : "";
       status(`${summary.done ? "Done" : "Cancelled"} on ${start.model}: ${summary.completed} steps of ${start.parameters.trials} chains.${stage}` +
         imputationLine(start, lastStep));
     },
@@ -212,7 +212,7 @@ const handlers = {
       figures.sweep.add(point);
       count("pointsReceived", Number(app.dataset.pointsReceived) + 1);
       status(`Noise ratio ${point.ratio} (${Number(app.dataset.pointsReceived)} of ${start.noiseRatios.length})` +
-        (point.stage ? `: stage ${stageName(point.stage)}, ${point.stageLevel}.` : "."));
+        (point.stage ? `: ${stageCall(point)}.` : "."));
     },
     summary(summary, start) {
       const changes = (summary.stageChanges?.[0] ?? []).map((c) =>

@@ -52,3 +52,13 @@ export function approachLine(step, references, conceptId) {
     : "not distinguishable from its control (within 2 SE): the change is the state's norm";
   return `From t = 0 to ${step.t} the state came ${figure} nearer class ${name} than a point of the same norm in a random direction: ${verdict}.`;
 }
+
+// A stage call in words with its uncertainty: "stage II, class (support 0.97)", or, when the
+// trials cannot decide it, "stage undecided (support 0.62; nearest now: II, class)"; "" without a stage.
+export function stageCall(record) {
+  if (!record?.stage) return "";
+  const support = record.stageSupport == null ? "no support measured" : `support ${record.stageSupport.toFixed(2)}`;
+  return record.stageDecided === false
+    ? `stage undecided (${support}; nearest at the minima: ${stageName(record.stage)}, ${record.stageLevel})`
+    : `stage ${stageName(record.stage)}, ${record.stageLevel} (${support})`;
+}
