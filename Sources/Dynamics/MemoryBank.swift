@@ -88,4 +88,13 @@ public final class MemoryBank: @unchecked Sendable {
         }
         return (tally.map { Float($0) / Float(rows) }, distance)
     }
+
+    /// The distance from each of `points` (rows of `latentSize`) to its nearest memory,
+    /// over the rows: what "close to a memory" is for, say, the clean test images' codes.
+    public func nearestDistance(of points: [Float]) -> Estimate {
+        precondition(points.count % latentSize == 0 && !points.isEmpty)
+        let rows = points.count / latentSize
+        var labels = [Int32](repeating: -1, count: rows)
+        return nearest(FloatBuffer(points).view, stride: latentSize, rows: rows, scratch: Scratch(rows: rows), labels: &labels).distance
+    }
 }

@@ -5,9 +5,11 @@ import Dynamics
 public struct CleanGeometry {
     public let toClass: [Float]
     public let toAll: [Float]
+    /// The clean inputs' codes (xi_self), one row of the latent size each.
+    public let codes: [Float]
 
     public init(model: DynamicsModel, inputs: [DynamicsInput]) {
-        var toClass: [Float] = [], toAll: [Float] = []
+        var toClass: [Float] = [], toAll: [Float] = [], codes: [Float] = []
         for input in inputs {
             let references = ReferenceSet(model: model, input: input)
             let ladder = StageLadder(model: model, references: references, label: input.label)!
@@ -15,11 +17,13 @@ public struct CleanGeometry {
             func distance(_ a: Int, _ b: Int) -> Float {
                 (0..<z).reduce(Float(0)) { $0 + (references.vectors[a * z + $1] - references.vectors[b * z + $1]) * (references.vectors[a * z + $1] - references.vectors[b * z + $1]) }.squareRoot()
             }
+            codes += references.vectors[ladder.rungs[0] * z ..< (ladder.rungs[0] + 1) * z]
             toClass.append(distance(ladder.rungs[0], ladder.rungs[1]))
             toAll.append(distance(ladder.rungs[0], ladder.rungs.last!))
         }
         self.toClass = toClass
         self.toAll = toAll
+        self.codes = codes
     }
 
     /// The two distances are within 10 % of each other.

@@ -28,6 +28,18 @@ public struct PopulationDynamics {
         /// The step by which half the trials had left the input's class (`Retention`); absent
         /// in results computed before it existed.
         public var escape: EscapeTime?
+        /// The distance to the nearest training memory at t = 0...steps, over the trials
+        /// (when the run had the training set's memory bank).
+        public var memoryDistance: [Estimate]?
+
+        /// "Then moves close to a memory": the distance to the nearest training memory is
+        /// smaller at the last step than at t = 1 by more than 2 SE of the difference (the two
+        /// steps' errors combined as if independent: conservative). Nil without a memory bank.
+        public var movesToMemory: Bool? {
+            guard let m = memoryDistance, m.count > 2 else { return nil }
+            let a = m[1], b = m[m.count - 1]
+            return a.mean - b.mean > 2 * (a.standardError * a.standardError + b.standardError * b.standardError).squareRoot()
+        }
 
         /// The approach beyond the control at t = 1: above 2 SE, below -2 SE, or neither.
         public var firstApproach: Comparison { Comparison(ownApproach[1]) }
@@ -66,14 +78,16 @@ public struct PopulationDynamics {
     }
 
     /// Runs `parameters` (aggregated over trials: the controls are per trial) with the
-    /// contrasts on, from each input.
-    public init(model: DynamicsModel, inputs: [DynamicsInput], parameters: DynamicsParameters, isCancelled: () -> Bool, progress: (Int) -> Void) throws {
+    /// contrasts on, from each input; with `memory`, the nearest training memories too.
+    public init(model: DynamicsModel, inputs: [DynamicsInput], parameters: DynamicsParameters, memory: MemoryBank? = nil,
+                isCancelled: () -> Bool, progress: (Int) -> Void) throws {
         guard parameters.aggregation == .trials else { throw ExperimentError("Fig 2b's measures are means over trials (aggregate trials)") }
         var parameters = parameters
         parameters.contrast = true
+        parameters.memory = memory != nil
         var results: [InputResult] = []
         for input in inputs {
-            let run = try DynamicsRun(model: model, input: input, parameters: parameters)
+            let run = try DynamicsRun(model: model, input: input, parameters: parameters, memory: memory)
             var steps: [StepRecord] = []
             let last = run.run(isCancelled: isCancelled) { if case .step(let s) = $0 { steps.append(s) } }
             guard case .summary(let summary) = last, summary.done else { throw ExperimentError("stopped before the end of the Fig 2b runs") }
@@ -91,7 +105,7 @@ public struct PopulationDynamics {
                 passesBy: (1...10).contains(m) && d.last! - d[m] > 2 * finalError, ownShare: shares, finalShares: steps.last!.classShares,
                 ownDistance: d, norm: steps.map(\.norm.mean), ownControlDistance: steps.map { $0.controlDistance[own] },
                 ownApproach: steps.map { $0.approach![own] }, ownContrastGain: (steps[1].contrastChange?[own] ?? nil) ?? Self.noContrast, rootDistance: steps.map { $0.distance[root] },
-                escape: summary.escape))
+                escape: summary.escape, memoryDistance: memory.map { _ in steps.map { $0.memoryDistance! } }))
             progress(results.count)
         }
         self.inputs = results

@@ -194,12 +194,7 @@ public struct ReproductionReport {
             s += "each input's escape step with a 95 % interval is in the dynamics summary, `escape`).\n"
         }
         if let rest = restingMix {
-            // Per input, against the share its class gets from chains that never saw an input
-            // (the inputs are balanced over the classes, so a mean over inputs would only compare with 1 / classes).
-            let kept = sample.inputs.indices.filter { i in
-                let chance = rest.resting[labels[i]]
-                return (sample.inputs[i].ownShare[settings.steps] ?? 0) > chance + 2 * (chance * (1 - chance) / Float(settings.trials)).squareRoot()
-            }.count
+            let kept = sample.inputs.indices.filter { rest.keeps(ownShare: sample.inputs[$0].ownShare[settings.steps] ?? 0, label: labels[$0], trials: settings.trials) }.count
             let top = topThree(rest.resting, names: rest.classes)
             s += "- **The chain's own mix.** \(rest.chains) chains started from the model's own samples (z(0) ~ N(0, I), x(0) ~ p(x | z(0))), with no input, "
             s += "are nearest \(top) at t = \(rest.steps) (the samples themselves: largest share \(f((rest.ancestral.max() ?? 0) * 100, 0)) %). "

@@ -51,4 +51,14 @@ public struct RestingMix: Codable, Equatable {
         self.seed = seed
         classes = model.bundle.description.classNames
     }
+
+    /// An input of class `label` keeps more of its `trials` in its class (`ownShare` at the
+    /// end) than chains that never saw an input give that class, by more than 2 binomial SE
+    /// of `trials` trials: its retention is more than the chain's own bias. Per input, as
+    /// the inputs are balanced over the classes and a mean over them would only compare
+    /// with 1 / classes.
+    public func keeps(ownShare: Float, label: Int, trials: Int) -> Bool {
+        let chance = resting[label]
+        return ownShare > chance + 2 * (chance * (1 - chance) / Float(trials)).squareRoot()
+    }
 }

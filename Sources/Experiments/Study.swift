@@ -144,8 +144,8 @@ public final class Study: ShardedRun {
                     left.checkpoints -= 1
                     all.append(record)
                     estimate.observe(all)
-                    progress.line(String(format: "%@, epoch %d: test -ELBO %.2f, own-class share at t = %d %.0f %%, measured in %.0f s; left: %@",
-                                         training.run.description, epoch, record.testNegativeELBO, settings.steps, record.finalOwnShare * 100,
+                    progress.line(String(format: "%@, epoch %d: test -ELBO %.2f, approach beyond the control for %.0f %% of the inputs, measured in %.0f s; left: %@",
+                                         training.run.description, epoch, record.testNegativeELBO, (record.controlled?.approachAbove ?? 0) * 100,
                                          record.measuringSeconds, estimate.describe(epochs: left.epochs, checkpoints: left.checkpoints)))
                 }
             }
@@ -155,6 +155,31 @@ public final class Study: ShardedRun {
         }
         if let shard { return try writeShard(shard, measured: all, into: shardDirectory, progress: progress) }
         progress.line("study complete: \(measured.count + total) checkpoints in \(results); write the report with: vaedyn study --report --results \(results)")
+    }
+
+    /// Trains every run of the grid (or of `shard`'s part) to each checkpoint epoch whose model
+    /// file is missing from the work folder, and measures nothing: training is the long part
+    /// and does not depend on how a checkpoint is measured, so the models can be built while the
+    /// measurements are still changing; the study's run then measures from these files.
+    public func trainOnly(shard: Shard?, progress: ExperimentProgress, isCancelled: @escaping () -> Bool) throws {
+        let work = URL(fileURLWithPath: settings.work)
+        let mine = shard.map { Array(grid.runs[$0.units(of: grid.runs.count)]) } ?? grid.runs
+        try checkWork(work)
+        let runs = mine.map { StudyTraining(run: $0, work: work, settings: measuring, train: train, test: test, hashes: hashes) }
+        progress.line("study, training only: \(mine.count) runs (\(mine.map(\.description).joined(separator: "; "))) to epochs "
+            + grid.checkpoints.map(String.init).joined(separator: ", "))
+        do {
+            for training in runs {
+                for epoch in grid.checkpoints where !FileManager.default.fileExists(atPath: training.modelURL(epoch: epoch).path) {
+                    _ = try training.advance(to: epoch, progress: progress, isCancelled: isCancelled)
+                    progress.line("\(training.run), epoch \(epoch): wrote \(training.modelURL(epoch: epoch).path)")
+                }
+            }
+        } catch where isCancelled() {
+            progress.line("interrupted; rerun the same command to resume")
+            throw CancellationError()
+        }
+        progress.line("training complete: measure with the same command without --train-only")
     }
 
     /// The shard file of a shard whose checkpoints are all measured: one line per run, its

@@ -8,7 +8,7 @@ public struct StudyMeasurement {
     public let settings: StudySettings
     public let classNames: [String]
     public let ratios: [Float]
-    private let test: ImageSet
+    private let test: ImageSet, train: ImageSet
     private let testImages: FloatBuffer
     private let trainImages: FloatBuffer
 
@@ -19,6 +19,7 @@ public struct StudyMeasurement {
         self.classNames = classNames
         ratios = try reporting("--noise-grid") { try NoiseGrid.parse(settings.noiseGrid) }
         self.test = test
+        self.train = train
         testImages = Binarizer().binarize(test, seed: Self.evaluationSeed)
         trainImages = Binarizer().binarize(train.subset(Array(0..<min(settings.trainELBOImages, train.count))), seed: Self.evaluationSeed)
     }
@@ -53,8 +54,10 @@ public struct StudyMeasurement {
             p.noise = try NoiseModel(kind: .replace, ratio: s.noise)
             return p
         }
+        let memory = MemoryBank(model: model, train: train)
         let dynamics = try progress.phase("Fig 2b: \(inputs.count) inputs x \(s.trials) trials x \(s.steps) steps", total: inputs.count) {
-            try PopulationDynamics(model: model, inputs: inputs, parameters: parameters(steps: s.steps, trials: s.trials), isCancelled: isCancelled, progress: $0)
+            try PopulationDynamics(model: model, inputs: inputs, parameters: parameters(steps: s.steps, trials: s.trials), memory: memory,
+                                   isCancelled: isCancelled, progress: $0)
         }
         let sweep = try progress.phase("Fig 3: \(inputs.count) inputs x \(ratios.count) ratios", total: inputs.count * ratios.count) {
             try PopulationSweep(model: model, inputs: inputs, ratios: ratios, parameters: parameters(steps: s.sweepSteps, trials: s.sweepTrials),
@@ -62,6 +65,9 @@ public struct StudyMeasurement {
         }
 
         let n = Float(inputs.count)
+        let resting = try RestingMix(model: model, chains: Self.restingChains, steps: s.steps, seed: s.dynamicsSeed, isCancelled: isCancelled)
+        let controlled = Self.controlled(dynamics: dynamics, sweep: sweep, resting: resting, labels: inputs.map { $0.label! }, trials: s.trials,
+                                         cleanMemoryDistance: memory.nearestDistance(of: CleanGeometry(model: model, inputs: inputs).codes).mean)
         var ownShare: [String: Float] = [:]
         for t in PopulationDynamics.shareSteps + [s.steps] where t <= s.steps { ownShare[String(t)] = dynamics.mean { $0.ownShare[t] ?? 0 } }
         // The records' shares come in the tree's order of class concepts; the results keep the class names' order.
@@ -80,7 +86,28 @@ public struct StudyMeasurement {
             meanStage: ratios.indices.map { let m = sweep.meanStage(at: $0); return m.isNaN ? nil : m },
             meanStageRises: sweep.meanStageFalls.isEmpty,
             stageTwoShare: Float(sweep.everStageTwo) / n, monotoneShare: Float(sweep.monotone) / n,
-            sixStages: sweep.stages[six], sixReachesStageTwo: sweep.stages[six].contains(2), sixOwnShare: dynamics.inputs[six].ownShare[s.steps] ?? 0,
+            sixStages: sweep.stages[six], sixReachesStageTwo: sweep.stages[six].contains(2), sixOwnShare: dynamics.inputs[six].ownShare[s.steps] ?? 0, controlled: controlled,
             trainingSeconds: bundle.description.training?.seconds ?? 0, measuringSeconds: buildingSeconds + Date().timeIntervalSince(started))
+    }
+
+    /// Chains of the resting mix: 1000, as `vaedyn reproduce` runs it.
+    public static let restingChains = 1000
+
+    /// The checkpoint's claims against their controls, from its Fig 2b and Fig 3 runs.
+    static func controlled(dynamics d: PopulationDynamics, sweep: PopulationSweep, resting: RestingMix, labels: [Int], trials: Int,
+                           cleanMemoryDistance: Float) -> StudyControlled {
+        let n = Float(d.inputs.count), last = d.steps
+        func share(_ predicate: (PopulationDynamics.InputResult) -> Bool) -> Float { Float(d.count(predicate)) / n }
+        let escapes = d.inputs.map { $0.escape?.median ?? last + 1 }.sorted()
+        let at = [0, min(1, last), last]
+        return StudyControlled(
+            approachAbove: share { $0.firstApproach == .above }, approachBelow: share { $0.firstApproach == .below },
+            contrastGain: share { $0.ownContrastGain.isPositive }, departsBeyondControl: share(\.departsBeyondControl),
+            stageTwoFamilywise: Float(sweep.everStageTwoFamilywise) / n,
+            ancestralShares: resting.ancestral, restingShares: resting.resting,
+            keepsBeyondResting: Float(d.inputs.indices.filter { resting.keeps(ownShare: d.inputs[$0].ownShare[last] ?? 0, label: labels[$0], trials: trials) }.count) / n,
+            medianEscape: escapes[escapes.count / 2], keepsToEnd: share { ($0.escape?.median ?? last + 1) > last },
+            norm: at.map { t in d.mean { $0.norm[t] } }, memoryDistance: at.map { t in d.mean { $0.memoryDistance?[t].mean ?? .nan } },
+            cleanMemoryDistance: cleanMemoryDistance, movesToMemory: share { $0.movesToMemory == true })
     }
 }

@@ -50,6 +50,9 @@ public struct StudyRecord: Codable, Equatable {
     public var sixReachesStageTwo: Bool
     public var sixOwnShare: Float
 
+    /// The measures with their controls (issue 26); absent in records measured before them.
+    public var controlled: StudyControlled?
+
     /// Training up to this epoch (cumulative over the run), and this checkpoint's measuring.
     public var trainingSeconds: Double
     public var measuringSeconds: Double
@@ -66,6 +69,56 @@ public struct StudyRecord: Codable, Equatable {
         var r = self
         r.seconds = StudySeconds(training: 0, measuring: 0)
         return r
+    }
+}
+
+/// A checkpoint's claims measured against their controls, as `vaedyn reproduce` measures
+/// them (docs/records.md, "Controls"): shares are of the inputs of the Fig 2b runs.
+public struct StudyControlled: Codable, Equatable {
+    /// The own class concept is approached beyond its same-norm control from t = 0 to t = 1
+    /// by more than 2 SE (paired over trials), and the other way.
+    public var approachAbove: Float, approachBelow: Float
+    /// The own class concept's contrast with the other class concepts grows from t = 0 to 1 by > 2 SE.
+    public var contrastGain: Float
+    /// The approach beyond the control peaks at 1 <= t <= 10 and falls by > 2 SE by the last step.
+    public var departsBeyondControl: Float
+    /// In stage II at some noise ratio with a support that survives choosing the best ratio (Bonferroni).
+    public var stageTwoFamilywise: Float
+    /// The chain's own class mix (`RestingMix`: chains from the model's samples), at t = 0
+    /// and at the last step, in the order of the class names.
+    public var ancestralShares: [Float], restingShares: [Float]
+    /// Keep more of their trials in their class at the last step than the resting mix gives it (> 2 binomial SE).
+    public var keepsBeyondResting: Float
+    /// The median over the inputs of each input's median escape step (the step by which half
+    /// its trials have left its class; steps + 1 where half are still in it at the end).
+    public var medianEscape: Int
+    /// Inputs with half their trials still in their class at the last step.
+    public var keepsToEnd: Float
+    /// Mean over inputs of the state's norm |mu| and of the distance to the nearest training
+    /// memory, at t = 0, 1 and the last step.
+    public var norm: [Float], memoryDistance: [Float]
+    /// Mean distance from the clean inputs' codes to their nearest training memory: the scale of "close to a memory".
+    public var cleanMemoryDistance: Float
+    /// The distance to the nearest memory falls from t = 1 to the last step by > 2 SE.
+    public var movesToMemory: Float
+
+    public init(approachAbove: Float, approachBelow: Float, contrastGain: Float, departsBeyondControl: Float, stageTwoFamilywise: Float,
+                ancestralShares: [Float], restingShares: [Float], keepsBeyondResting: Float, medianEscape: Int, keepsToEnd: Float,
+                norm: [Float], memoryDistance: [Float], cleanMemoryDistance: Float, movesToMemory: Float) {
+        self.approachAbove = approachAbove
+        self.approachBelow = approachBelow
+        self.contrastGain = contrastGain
+        self.departsBeyondControl = departsBeyondControl
+        self.stageTwoFamilywise = stageTwoFamilywise
+        self.ancestralShares = ancestralShares
+        self.restingShares = restingShares
+        self.keepsBeyondResting = keepsBeyondResting
+        self.medianEscape = medianEscape
+        self.keepsToEnd = keepsToEnd
+        self.norm = norm
+        self.memoryDistance = memoryDistance
+        self.cleanMemoryDistance = cleanMemoryDistance
+        self.movesToMemory = movesToMemory
     }
 }
 

@@ -40,10 +40,12 @@ struct StudyCommand: ParsableCommand {
     @Flag(help: "Write the report (--out) from --results instead of running the study.") var report = false
     @Option(help: "The report's Markdown file.") var out = "docs/study.md"
     @Option(help: "Write the checkpoint the report chooses as this model file, instead of running the study.") var export: String?
+    @Flag(name: .customLong("train-only"), help: "Only train: write every checkpoint's model file into --work and measure nothing (a later run without it measures them).")
+    var trainOnly = false
     @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
-        guard !(report && export != nil) else { throw ValidationError("--report and --export are separate runs") }
+        guard [report, export != nil, trainOnly].filter({ $0 }).count <= 1 else { throw ValidationError("--report, --export and --train-only are separate runs") }
         if let limit, limit < TrainingOptions().batchSize { throw ValidationError("--limit must be at least one batch (\(TrainingOptions().batchSize))") }
         guard trainELBOImages > 0, nllImages > 0, samples > 0, perClass > 0, trials > 0, steps > 0, sweepTrials > 0, sweepSteps > 0 else {
             throw ValidationError("image counts, samples, inputs, trials and steps must be positive")
@@ -55,6 +57,7 @@ struct StudyCommand: ParsableCommand {
         if let export { return try exportChosen(to: export) }
         let study = try Study(settings: runSettings())
         let interrupt = Interrupt.shared
+        if trainOnly { return try study.trainOnly(shard: try sharding.selected(), progress: Progress(), isCancelled: { interrupt.isRequested }) }
         try study.run(shard: try sharding.selected(), shardDirectory: URL(fileURLWithPath: sharding.shardDir), progress: Progress(),
                       isCancelled: { interrupt.isRequested })
     }

@@ -48,6 +48,18 @@ def check_study_record(r, steps, inputs, ratios, class_names):
     assert r["meanStageRises"] == all(a <= b for a, b in zip(r["meanStage"], r["meanStage"][1:])), r
     assert len(r["sixStages"]) == len(ratios) and r["sixReachesStageTwo"] == (2 in r["sixStages"]), r
     assert r["trainingSeconds"] > 0 and r["measuringSeconds"] > 0, r
+    # The measures with their controls (issue 26).
+    c = r["controlled"]
+    shares = ("approachAbove", "approachBelow", "contrastGain", "departsBeyondControl", "stageTwoFamilywise", "keepsBeyondResting", "keepsToEnd", "movesToMemory")
+    assert all(0 <= finite(c[k]) <= 1 for k in shares), c
+    # Counts of inputs: a share is a multiple of 1 / inputs.
+    assert all(abs(c[k] * inputs - round(c[k] * inputs)) < 1e-4 for k in shares), c
+    assert c["approachAbove"] + c["approachBelow"] <= 1 + 1e-6 and c["stageTwoFamilywise"] <= r["stageTwoShare"] + 1e-6, c
+    for mix in ("ancestralShares", "restingShares"):
+        assert len(c[mix]) == classes and abs(sum(c[mix]) - 1) < 1e-3, (mix, c[mix])
+    assert 0 <= c["medianEscape"] <= steps + 1, c
+    assert len(c["norm"]) == 3 and all(finite(v) > 0 for v in c["norm"]), c
+    assert len(c["memoryDistance"]) == 3 and all(finite(v) >= 0 for v in c["memoryDistance"]) and finite(c["cleanMemoryDistance"]) >= 0, c
 
 
 class Grid:
@@ -57,7 +69,7 @@ class Grid:
         self.folder = str(folder)
         self.work = os.path.join(self.folder, "work")
         self.results = os.path.join(self.folder, "results.jsonl")
-        self.args = ["study", "--work", self.work, "--results", self.results, "--latent", "2,3", "--checkpoints", "1", *study_size(mnist, 1000)]
+        self.args = ["study", "--work", self.work, "--results", self.results, "--latent", "2,100", "--checkpoints", "1", *study_size(mnist, 1000)]
         self.out = run(*self.args)
         self.bytes = open(self.results, "rb").read()
 
@@ -70,7 +82,7 @@ def grid(run, mnist, tmp_path_factory):
 def test_study_measures_a_tiny_grid(grid, card):
     assert re.search(r"estimate: about \d+m\d\ds", grid.out.stderr), grid.out.stderr
     lines = jsonl(grid.results)
-    assert [(r["latent"], r["seed"], r["epoch"]) for r in lines] == [(2, 1, 1), (3, 1, 1)], lines
+    assert [(r["latent"], r["seed"], r["epoch"]) for r in lines] == [(2, 1, 1), (100, 1, 1)], lines
     for r in lines:
         check_study_record(r, steps=5, inputs=len(card["classNames"]), ratios=[0, 0.5, 1], class_names=card["classNames"])
         assert r["settings"]["trainImages"] == 1000 and r["settings"]["trials"] == 5 and r["settings"]["epochs"] == 1, r["settings"]
@@ -92,7 +104,7 @@ def test_study_refuses_other_settings_on_its_results_file(run, grid):
 def test_study_refuses_models_trained_otherwise_in_its_work_folder(run, mnist, grid):
     # Even with a new results file.
     other = run("study", "--work", grid.work, "--results", os.path.join(grid.folder, "other.jsonl"),
-                "--latent", "2,3", "--checkpoints", "1", *study_size(mnist, 2000), check=False)
+                "--latent", "2,100", "--checkpoints", "1", *study_size(mnist, 2000), check=False)
     assert other.returncode != 0 and "another --work" in other.stderr, (other.returncode, other.stderr)
 
 
@@ -114,7 +126,7 @@ def test_study_report_goes_where_told(report):
 
 def test_study_report_has_a_row_per_run_in_every_table_and_names_its_figures(report):
     text = report[0]
-    assert "--latent 2,3 --checkpoints 1" in text and "--limit 1000" in text, text[:1000]
+    assert "--latent 2,100 --checkpoints 1" in text and "--limit 1000" in text, text[:1000]
     tables = re.findall(r"^### (.*)\n\n\| run \| epoch 1 \|\n\|---\|---\|\n((?:\|.*\n)+)", text, re.M)
     assert len(tables) >= 10, [t for t, _ in tables]
     assert all(len(rows.splitlines()) == 2 for _, rows in tables), tables
@@ -130,6 +142,19 @@ def chosen(text):
 
 def test_study_report_names_the_checkpoint_it_chose(report):
     chosen(report[0])
+
+
+def test_study_train_only_builds_the_models_that_a_later_run_measures_without_training(run, mnist, grid, tmp_path):
+    work, results = str(tmp_path / "work"), str(tmp_path / "results.jsonl")
+    args = ["study", "--work", work, "--results", results, *grid.args[5:]]
+    trained = run(*args, "--train-only")
+    assert "training complete" in trained.stderr and not os.path.exists(results), trained.stderr
+    assert sorted(os.listdir(os.path.join(work, "z100-seed1"))) == ["epoch-1.vaem", "train.ckpt"], os.listdir(os.path.join(work, "z100-seed1"))
+    measured = run(*args)
+    assert "train -ELBO" not in measured.stderr and "measuring" in measured.stderr, measured.stderr
+    assert without_seconds(results) == without_seconds(grid.results), "train-only, then measuring, gave other results than the study in one go"
+    again = run(*args, "--train-only").stderr
+    assert "training complete" in again and "wrote" not in again, again
 
 
 def test_study_report_reads_the_complete_lines_of_a_file_cut_short(run, grid, tmp_path):
