@@ -13,8 +13,12 @@ public struct ReproductionSettings: Codable, Equatable {
     public var sweepTrials: Int, sweepSteps: Int, earlyWindow: Int
     public var grid: String
     public var tree: String?
+    /// Folder with the training IDX files of the model's dataset: with it, the Fig 2b runs
+    /// measure the distance to the nearest training memory ("then moves close to a memory").
+    public var memories: String?
 
-    public init(model: String, perClass: Int, seed: UInt64, noise: Float, trials: Int, steps: Int, sweepTrials: Int, sweepSteps: Int, earlyWindow: Int, grid: String, tree: String? = nil) {
+    public init(model: String, perClass: Int, seed: UInt64, noise: Float, trials: Int, steps: Int, sweepTrials: Int, sweepSteps: Int, earlyWindow: Int, grid: String,
+                tree: String? = nil, memories: String? = nil) {
         self.model = model
         self.perClass = perClass
         self.seed = seed
@@ -26,6 +30,7 @@ public struct ReproductionSettings: Codable, Equatable {
         self.earlyWindow = earlyWindow
         self.grid = grid
         self.tree = tree
+        self.memories = memories
     }
 }
 
@@ -60,6 +65,8 @@ public struct InputReproduction: Codable {
     public var early: ByDraw<[PopulationSweep.Call]>
     /// Fig 3 on the trial-averaged state (x sampled).
     public var averaged: [PopulationSweep.Call]
+    /// The distance from the clean input's code to its nearest training memory (with the memories).
+    public var cleanMemoryDistance: Float?
 }
 
 /// The reproduction's model, inputs and chains: the runs of any range of inputs, and the
@@ -72,6 +79,8 @@ public struct Reproduction: ShardedRun {
     public let model: DynamicsModel
     public let inputs: [DynamicsInput]
     public let ratios: [Float]
+    /// The training set's encoder means, with `settings.memories`.
+    public let memory: MemoryBank?
 
     public init(settings: ReproductionSettings) throws {
         self.settings = settings
@@ -86,6 +95,25 @@ public struct Reproduction: ShardedRun {
         inputs = try reporting("inputs") { try DynamicsInput.exemplars(of: model, labels: classes, perClass: settings.perClass) }
         ratios = try reporting("--grid") { try NoiseGrid.parse(settings.grid) }
         guard settings.earlyWindow >= 1, settings.earlyWindow < settings.sweepSteps else { throw ExperimentError("--early-window must be in 1..<--sweep-steps") }
+        memory = try settings.memories.map { try Self.memoryBank(folder: $0, model: model) }
+    }
+
+    /// The memory bank of the training images in `folder`, refused where the model records
+    /// other training files than these (another dataset's memories would measure nothing).
+    static func memoryBank(folder: String, model: DynamicsModel) throws -> MemoryBank {
+        let url = URL(fileURLWithPath: folder)
+        let name = "train-images-idx3-ubyte"
+        if let recorded = model.bundle.description.training?.dataSHA256[name] {
+            let found = try reporting("--memories \(folder)") { SHA256.hex(try Data(contentsOf: url.appendingPathComponent(name))) }
+            guard found == recorded else {
+                throw ExperimentError("--memories \(folder): \(name) is not the file the model was trained on (SHA-256 \(found.prefix(12))..., the model records \(recorded.prefix(12))...)")
+            }
+        }
+        let train = try reporting("--memories \(folder)") { try ImageSet(folder: url, prefix: "train") }
+        guard train.pixelsPerImage == model.architecture.inputSize else {
+            throw ExperimentError("--memories \(folder): images of \(train.pixelsPerImage) pixels for a model of \(model.architecture.inputSize)")
+        }
+        return MemoryBank(model: model, train: train)
     }
 
     public var inputSHA256: String { modelSHA256 }
@@ -117,7 +145,7 @@ public struct Reproduction: ShardedRun {
         let s = settings, inputs = Array(inputs[units]), n = inputs.count
         func dynamics(_ p: DynamicsParameters, _ title: String) throws -> [PopulationDynamics.InputResult] {
             try progress.phase("\(title): \(n) inputs x \(p.trials) trials x \(p.steps) steps", total: n) {
-                try PopulationDynamics(model: model, inputs: inputs, parameters: p, isCancelled: isCancelled, progress: $0)
+                try PopulationDynamics(model: model, inputs: inputs, parameters: p, memory: p.measure == .sample ? nil : memory, isCancelled: isCancelled, progress: $0)
             }.inputs
         }
         func sweep(_ p: DynamicsParameters, _ title: String) throws -> [[PopulationSweep.Call]] {
@@ -138,9 +166,14 @@ public struct Reproduction: ShardedRun {
         var sampled = try parameters(.sample, steps: s.steps, trials: s.trials)
         sampled.measure = .sample
         let sampledLatent = try dynamics(sampled, "Fig 2b measured on sampled z")
+        let clean = memory.map { bank in
+            let codes = CleanGeometry(model: model, inputs: inputs).codes, z = bank.latentSize
+            return (0..<n).map { k in bank.nearestDistance(of: Array(codes[k * z ..< (k + 1) * z])).mean }
+        }
         return (0..<n).map { k in
             InputReproduction(dynamics: .init { byDraw[$0]!.dynamics[k] }, sampledLatent: sampledLatent[k],
-                              sweep: .init { byDraw[$0]!.sweep[k] }, early: .init { byDraw[$0]!.early[k] }, averaged: averaged[k])
+                              sweep: .init { byDraw[$0]!.sweep[k] }, early: .init { byDraw[$0]!.early[k] }, averaged: averaged[k],
+                              cleanMemoryDistance: clean?[k])
         }
     }
 
@@ -165,6 +198,8 @@ public struct Reproduction: ShardedRun {
         // The chain's own mix at the Fig 2b horizon, from 1,000 of the model's samples: what
         // retention is measured against.
         report.restingMix = try RestingMix(model: model, chains: 1000, steps: s.steps, seed: s.seed)
+        let clean = results.compactMap(\.cleanMemoryDistance)
+        if clean.count == results.count, !clean.isEmpty { report.cleanMemoryDistance = clean.reduce(0, +) / Float(clean.count) }
         return report
     }
 }

@@ -24,6 +24,9 @@ public struct ReproductionReport {
     public var posterior: PosteriorSpread?
     public var geometry: CleanGeometry?
     public var restingMix: RestingMix?
+    /// Mean over the inputs of the distance from the clean input's code to its nearest
+    /// training memory (runs with the memories only): the scale of "close to a memory".
+    public var cleanMemoryDistance: Float?
 
     public init(model: ModelBundle, labels: [Int], settings: ReproductionSettings, ratios: [Float]) {
         self.model = model
@@ -41,7 +44,7 @@ public struct ReproductionReport {
     public var command: String {
         "vaedyn reproduce --model models/\((model.description.id as NSString).appendingPathExtension("vaem")!) --per-class \(settings.perClass) --seed \(settings.seed) --noise \(settings.noise) " +
             "--trials \(settings.trials) --steps \(settings.steps) --sweep-trials \(settings.sweepTrials) --sweep-steps \(settings.sweepSteps) --early-window \(settings.earlyWindow) --grid \(settings.grid)"
-            + (settings.tree.map { " --tree \($0)" } ?? "")
+            + (settings.tree.map { " --tree \($0)" } ?? "") + (settings.memories.map { " --memories \($0)" } ?? "")
     }
 
     public func markdown() -> String {
@@ -95,6 +98,7 @@ public struct ReproductionReport {
         let departs = ds.map { $0.count(\.departsBeyondControl) }
         s += "| slow departure beyond the control: the approach beyond the control peaks (> 2 SE) at some 1 <= t <= 10 and falls by > 2 SE by t = \(settings.steps) "
         s += "| \(percent(departs[0], of: inputs)) inputs | \(percent(departs[1], of: inputs)) inputs | \(verdict(departs, "departs")) |\n"
+        s += memoryRow(ds)
         let first = ratios.firstIndex { $0 > 0 } ?? 0, lastIndex = ratios.count - 1
         let stageOne = ss.map { $0.count(stage: 1, at: first) }
         s += "| stage I (own pattern nearest) at small noise (p = \(f(ratios[first]))) | \(percent(stageOne[0], of: inputs)) | \(percent(stageOne[1], of: inputs)) | \(verdict(stageOne, "stage I")) |\n"
@@ -113,6 +117,21 @@ public struct ReproductionReport {
         s += "| stages follow I -> II -> III as the noise grows (decided calls only; \(mostDecided[0]) and \(mostDecided[1]) inputs have more than half their \(ratios.count) calls decided) "
         s += "| \(percent(monotone[0], of: inputs)) inputs never step back | \(percent(monotone[1], of: inputs)) | \(verdict(monotone, "ordered")) |\n\n"
         return s + discussion(two: two, earlyTwo: earlyTwo)
+    }
+
+    /// "Then moves close to a memory" (the journal abstract): the distance to the nearest
+    /// training memory falls after the first step, beside how near a clean digit's code is
+    /// to its memory and the state's norm over the same steps (which the fall may only follow).
+    public func memoryRow(_ ds: [PopulationDynamics]) -> String {
+        guard let clean = cleanMemoryDistance, ds.allSatisfy({ $0.inputs.allSatisfy { $0.memoryDistance != nil } }) else {
+            return "| then moves close to a memory | not measured | not measured | run with `--memories` (the model's training images) to measure it |\n"
+        }
+        let moves = ds.map { $0.count { $0.movesToMemory == true } }, last = settings.steps, d = ds[0]
+        var s = "| then moves close to a memory: the distance to the nearest training memory falls from t = 1 to t = \(last) by > 2 SE "
+        s += "(sampled x, mean \(f(d.mean { $0.memoryDistance![1].mean })) -> \(f(d.mean { $0.memoryDistance![last].mean })); a clean test digit's code is "
+        s += "\(f(clean)) from its nearest memory; \\|mu\\| \(f(d.mean { $0.norm[1] })) -> \(f(d.mean { $0.norm[last] })) over the same steps, so a fall "
+        s += "with the norm may be the norm's) | \(percent(moves[0], of: inputs)) inputs | \(percent(moves[1], of: inputs)) inputs | \(verdict(moves, "moves to a memory")) |\n"
+        return s
     }
 
     /// A claim measured against its control, from the inputs above (> 2 SE) and below

@@ -9,7 +9,7 @@ struct ReproduceCommand: ParsableCommand {
         commandName: "reproduce",
         abstract: "Run Fig 2b and Fig 3 over the model's exemplars under both x modes and write a report into docs/reproduction/.",
         discussion: """
-            Inputs are the test images stored in the model file, so no data is needed. Takes minutes; progress on stderr. \
+            Inputs are the test images stored in the model file, so no data is needed but for --memories. Takes minutes; progress on stderr. \
             Sharded (--shard I/N, or inside a Slurm, Kubernetes Indexed, AWS Batch or Google Batch array job), it runs its part \
             of the inputs and writes SHARD-DIR/reproduce-shard-I-of-N.jsonl instead of the report; `vaedyn merge` writes the \
             report from the N files, the same bytes as one unsharded run (docs/scaling.md).
@@ -27,11 +27,14 @@ struct ReproduceCommand: ParsableCommand {
     @Option(name: .customLong("early-window"), help: "Last step of the early-window variant of Fig 3.") var earlyWindow = 10
     @Option(help: "Noise ratios of Fig 3, FROM:TO:STEP.") var grid = "0:1:0.1"
     @Option(help: "Concept tree to run on, built in memory: \(TreeChoice.syntax) (default: the model file's own).") var tree: String?
+    @Option(help: "Folder with the training IDX files of the model's dataset: the Fig 2b runs then measure the distance to the nearest training memory (\"then moves close to a memory\"; a few seconds to encode them).")
+    var memories: String?
     @OptionGroup var sharding: ShardOptions
 
     func run() throws {
         let settings = ReproductionSettings(model: model, perClass: perClass, seed: seed, noise: noise, trials: trials, steps: steps,
-                                            sweepTrials: sweepTrials, sweepSteps: sweepSteps, earlyWindow: earlyWindow, grid: grid, tree: tree)
+                                            sweepTrials: sweepTrials, sweepSteps: sweepSteps, earlyWindow: earlyWindow, grid: grid, tree: tree,
+                                            memories: memories)
         let reproduction = try Reproduction(settings: settings)
         let progress = Progress()
         let started = Date()

@@ -56,6 +56,33 @@ def test_reproduce_reports_every_figure_with_its_command_line(single, card):
         assert counts and all(len(c) == 3 and sum(c) + undecided == classes for c, undecided in counts), cells
 
 
+def test_reproduce_without_memories_says_the_memory_claim_is_not_measured(single):
+    assert "| then moves close to a memory | not measured | not measured |" in open(single[0]).read()
+
+
+def test_reproduce_with_memories_measures_the_move_to_a_memory(run, size, single, mnist, card, tmp_path):
+    out = str(tmp_path / "memories.md")
+    run("reproduce", *size, "--memories", mnist, "--out", out)
+    text = open(out).read()
+    assert f"--memories {mnist}" in text, text[:1500]
+    row = re.search(r"^\| then moves close to a memory: .*?mean (\d+\.\d\d) -> (\d+\.\d\d); a clean test digit's code is (\d+\.\d\d) "
+                    r".*\| (\d+)/(\d+) inputs \| (\d+)/(\d+) inputs \| (.*) \|$", text, re.M)
+    assert row, text
+    classes = len(card["classNames"])
+    assert int(row.group(5)) == int(row.group(7)) == classes and int(row.group(4)) <= classes and int(row.group(6)) <= classes, row.groups()
+    assert all(float(row.group(k)) > 0 for k in (1, 2, 3)), row.groups()
+    # The memory bank adds a measure and changes no chain: every other line is the run's without it.
+    plain = open(single[0]).read().splitlines()
+    with_memories = [line.replace(f" --memories {mnist}", "") for line in text.splitlines() if line != row.group(0)]
+    assert [line for line in plain if not line.startswith("| then moves close to a memory |")] == with_memories
+
+
+def test_reproduce_refuses_memories_of_another_dataset(run, size, fashion, tmp_path):
+    out = str(tmp_path / "wrong.md")
+    bad = run("reproduce", *size, "--memories", fashion, "--out", out, check=False)
+    assert bad.returncode != 0 and "not the file the model was trained on" in bad.stderr and not os.path.exists(out), bad.stderr
+
+
 @pytest.fixture(scope="module")
 def shards(run, size, tmp_path_factory):
     """The same run cut three ways by --shard: its shard files in order."""
