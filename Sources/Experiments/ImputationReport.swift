@@ -117,7 +117,10 @@ public struct ImputationReport {
             md += "- **Missing pixels as uncertainty (the Fig 3 analogue).** The mean stage goes from \(f(first, 2)) at \(Int(sweep.ratios[0] * 100)) % hidden to " +
                   "\(f(lastStage, 2)) at \(Int(sweep.ratios.last! * 100)) %" + (rises ? " and never falls in between: the more is hidden, the more abstract the concept reached, as the paper's thesis predicts for noise." :
                   "; it falls at \(sweep.meanStageFalls.map { "\(Int(sweep.ratios[$0] * 100)) %" }.joined(separator: ", ")), so the rise is not monotone.") +
-                  " \(sweep.everStageTwo) of \(sweep.stages.count) inputs are in stage II at some fraction; \(sweep.monotone) never step back.\n"
+                  " Decided calls only (a paired bootstrap over the chains backs the nearest reference with support >= 0.95; " +
+                  "\(sweep.undecidedCounts.reduce(0, +)) of \(sweep.stages.count * sweep.ratios.count) calls are undecided): " +
+                  "\(sweep.everStageTwo) of \(sweep.stages.count) inputs are in stage II at some fraction, a count not corrected for choosing the best of " +
+                  "\(sweep.ratios.count) fractions; \(sweep.monotone) never step back among their decided calls.\n"
         }
         return md + "\n"
     }
@@ -157,11 +160,12 @@ public struct ImputationReport {
         md += "The Fig 3 inputs (the first \(s.perClass) test images of each class) with no noise, each under a random mask hiding a fraction F of its pixels " +
               "(`random:F:\(s.seed)`), kernel \(stages.kernel), \(s.stageTrials) chains of \(s.stageSteps) steps. An input's stage is the level of the nearest of its own " +
               "concepts at the minimum distances over t = 0...\(s.stageSteps) (as Fig 3's): " + sweep.levels.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: ", ") +
-              ". Run time \(Int(stages.seconds.rounded())) s.\n\n"
-        md += "| fraction hidden | " + sweep.levels.enumerated().map { "stage \($0.offset + 1) (\($0.element))" }.joined(separator: " | ") + " | mean stage |\n"
-        md += "|---|" + sweep.levels.map { _ in "---|" }.joined() + "---|\n"
+              ". A call is decided where a paired bootstrap over the chains backs the nearest reference with support >= 0.95 (docs/records.md); " +
+              "undecided calls count in no stage and not in the mean. Run time \(Int(stages.seconds.rounded())) s.\n\n"
+        md += "| fraction hidden | " + sweep.levels.enumerated().map { "stage \($0.offset + 1) (\($0.element))" }.joined(separator: " | ") + " | undecided | mean stage |\n"
+        md += "|---|" + sweep.levels.map { _ in "---|" }.joined() + "---|---|\n"
         for (k, fraction) in sweep.ratios.enumerated() {
-            md += "| \(Int((fraction * 100).rounded())) % | " + sweep.stageCounts[k].map(String.init).joined(separator: " | ") + " | \(f(sweep.meanStage(at: k), 2)) |\n"
+            md += "| \(Int((fraction * 100).rounded())) % | " + sweep.stageCounts[k].map(String.init).joined(separator: " | ") + " | \(sweep.undecidedCounts[k]) | \(f(sweep.meanStage(at: k), 2)) |\n"
         }
         return md + "\n"
     }

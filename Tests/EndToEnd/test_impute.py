@@ -81,6 +81,17 @@ def test_impute_report_gives_its_command_line_and_compares_the_kernels(report):
     assert "| 50 % |" in text, text
 
 
+def test_impute_report_counts_each_fractions_undecided_calls_beside_the_stages(report, tiny, card):
+    stages = jsonl(tiny.results)[4]
+    table = report[report.index("## Missing pixels as uncertainty"):]
+    for fraction, row in zip(stages["fractions"], stages["stages"] and zip(*stages["stages"])):
+        cells = re.search(rf"^\| {round(fraction * 100)} % \|(.*)\|$", table, re.M).group(1).split("|")
+        counts, undecided = [int(c) for c in cells[:len(stages["levels"])]], int(cells[len(stages["levels"])])
+        # The report's columns are the record's stages, counted here again: undecided calls are nulls.
+        assert undecided == sum(s is None for s in row) and counts == [sum(s == k + 1 for s in row) for k in range(len(stages["levels"]))], (cells, row)
+        assert sum(counts) + undecided == len(card["classNames"])
+
+
 def test_plot_imputation_draws_the_figures_the_report_embeds(run, tiny, report, tmp_path):
     figures = str(tmp_path / "figures")
     run("scripts/plot-imputation", tiny.results, "--out", figures, timeout=600)
