@@ -12,9 +12,11 @@ public final class DynamicsRun {
     public let parameters: DynamicsParameters
     private let kernel: ChainKernel
     private let memory: MemoryBank?
+    /// With `memory`, the steps whose records carry the nearest memories (nil: every step).
+    private let memorySteps: Set<Int>?
 
     public init(model: DynamicsModel, input: DynamicsInput, parameters: DynamicsParameters,
-                kernel: ChainKernel? = nil, memory: MemoryBank? = nil) throws {
+                kernel: ChainKernel? = nil, memory: MemoryBank? = nil, memorySteps: Set<Int>? = nil) throws {
         try parameters.validate()
         try Self.check(input: input, model: model, parameters: parameters, memory: memory)
         self.model = model
@@ -22,6 +24,7 @@ public final class DynamicsRun {
         self.parameters = parameters
         self.kernel = try kernel ?? parameters.makeKernel(pixels: model.architecture.inputSize)
         self.memory = memory
+        self.memorySteps = memorySteps
     }
 
     /// Bytes the chains' buffers of a run of `trials` chains take while it runs: the
@@ -67,7 +70,7 @@ public final class DynamicsRun {
     @discardableResult
     public func run(isCancelled: () -> Bool = { false }, emit: (DynamicsRecord) -> Void) -> DynamicsRecord {
         let references = ReferenceSet(model: model, input: input)
-        let trajectory = Trajectory(model: model, trials: parameters.trials, kernel: kernel, memory: memory)
+        let trajectory = Trajectory(model: model, trials: parameters.trials, kernel: kernel, memory: memory, memorySteps: memorySteps)
         emit(.start(startRecord(references: references)))
         let last: DynamicsRecord
         var lastStep: Int?

@@ -11,6 +11,9 @@ public final class Trajectory {
     private let memory: MemoryBank?
     private let memoryScratch: MemoryBank.Scratch?
     private var memoryLabels: [Int32]
+    /// The steps at which the nearest memories are searched (every step when nil): the search
+    /// costs trials x memories x Z a step, more than the chain itself on a large model.
+    private let memorySteps: Set<Int>?
 
     /// What one group of a run ended with.
     public struct Outcome: Sendable {
@@ -27,7 +30,8 @@ public final class Trajectory {
     }
 
     /// `groups` runs of `trials` trials each advance as one batch (see `runGroups`).
-    public init(model: DynamicsModel, trials: Int, groups: Int = 1, kernel: ChainKernel, memory: MemoryBank? = nil) {
+    public init(model: DynamicsModel, trials: Int, groups: Int = 1, kernel: ChainKernel, memory: MemoryBank? = nil, memorySteps: Set<Int>? = nil) {
+        self.memorySteps = memorySteps
         self.model = model
         self.kernel = kernel
         self.memory = memory
@@ -146,7 +150,7 @@ public final class Trajectory {
             // The control's distance of the trial-averaged state, as `distance` is.
             record.controlDistance = controlled.controlTable.averageStateDistances(states.view, stride: states.stride, rows: rows)
         }
-        if p.memory, let memory, let memoryScratch {
+        if p.memory, let memory, let memoryScratch, memorySteps?.contains(t) ?? true {
             let nearest = memory.nearest(states.view, stride: states.stride, rows: chains.trials, scratch: memoryScratch, labels: &memoryLabels)
             record.memoryShares = nearest.classShares
             record.memoryDistance = nearest.distance

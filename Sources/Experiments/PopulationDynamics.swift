@@ -28,16 +28,16 @@ public struct PopulationDynamics {
         /// The step by which half the trials had left the input's class (`Retention`); absent
         /// in results computed before it existed.
         public var escape: EscapeTime?
-        /// The distance to the nearest training memory at t = 0...steps, over the trials
-        /// (when the run had the training set's memory bank).
-        public var memoryDistance: [Estimate]?
+        /// The distance to the nearest training memory at t = 0...steps, over the trials, at
+        /// the steps of `PopulationDynamics.memorySteps` (nil at the others; the whole list
+        /// nil when the run had no memory bank).
+        public var memoryDistance: [Estimate?]?
 
         /// "Then moves close to a memory": the distance to the nearest training memory is
         /// smaller at the last step than at t = 1 by more than 2 SE of the difference (the two
         /// steps' errors combined as if independent: conservative). Nil without a memory bank.
         public var movesToMemory: Bool? {
-            guard let m = memoryDistance, m.count > 2 else { return nil }
-            let a = m[1], b = m[m.count - 1]
+            guard let m = memoryDistance, m.count > 2, let a = m[1], let b = m[m.count - 1] else { return nil }
             return a.mean - b.mean > 2 * (a.standardError * a.standardError + b.standardError * b.standardError).squareRoot()
         }
 
@@ -65,6 +65,10 @@ public struct PopulationDynamics {
     }
 
     public static let shareSteps = [1, 10]
+
+    /// The steps at which a run with a memory bank searches the nearest memories: t = 0, 1,
+    /// every tenth and the last (the search costs more than the chain on large models).
+    public static func memorySteps(_ steps: Int) -> Set<Int> { Set([0, min(1, steps), steps] + stride(from: 0, through: steps, by: 10)) }
     /// A model of one class has no other class concept to contrast with: no gain, and no error.
     static let noContrast = Estimate(mean: 0, standardError: 0)
 
@@ -87,7 +91,7 @@ public struct PopulationDynamics {
         parameters.memory = memory != nil
         var results: [InputResult] = []
         for input in inputs {
-            let run = try DynamicsRun(model: model, input: input, parameters: parameters, memory: memory)
+            let run = try DynamicsRun(model: model, input: input, parameters: parameters, memory: memory, memorySteps: Self.memorySteps(parameters.steps))
             var steps: [StepRecord] = []
             let last = run.run(isCancelled: isCancelled) { if case .step(let s) = $0 { steps.append(s) } }
             guard case .summary(let summary) = last, summary.done else { throw ExperimentError("stopped before the end of the Fig 2b runs") }
@@ -105,7 +109,7 @@ public struct PopulationDynamics {
                 passesBy: (1...10).contains(m) && d.last! - d[m] > 2 * finalError, ownShare: shares, finalShares: steps.last!.classShares,
                 ownDistance: d, norm: steps.map(\.norm.mean), ownControlDistance: steps.map { $0.controlDistance[own] },
                 ownApproach: steps.map { $0.approach![own] }, ownContrastGain: (steps[1].contrastChange?[own] ?? nil) ?? Self.noContrast, rootDistance: steps.map { $0.distance[root] },
-                escape: summary.escape, memoryDistance: memory.map { _ in steps.map { $0.memoryDistance! } }))
+                escape: summary.escape, memoryDistance: memory.map { _ in steps.map(\.memoryDistance) }))
             progress(results.count)
         }
         self.inputs = results

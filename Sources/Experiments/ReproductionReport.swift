@@ -128,7 +128,7 @@ public struct ReproductionReport {
         }
         let moves = ds.map { $0.count { $0.movesToMemory == true } }, last = settings.steps, d = ds[0]
         var s = "| then moves close to a memory: the distance to the nearest training memory falls from t = 1 to t = \(last) by > 2 SE "
-        s += "(sampled x, mean \(f(d.mean { $0.memoryDistance![1].mean })) -> \(f(d.mean { $0.memoryDistance![last].mean })); a clean test digit's code is "
+        s += "(sampled x, mean \(f(d.mean { $0.memoryDistance![1]!.mean })) -> \(f(d.mean { $0.memoryDistance![last]!.mean })); a clean test digit's code is "
         s += "\(f(clean)) from its nearest memory; \\|mu\\| \(f(d.mean { $0.norm[1] })) -> \(f(d.mean { $0.norm[last] })) over the same steps, so a fall "
         s += "with the norm may be the norm's) | \(percent(moves[0], of: inputs)) inputs | \(percent(moves[1], of: inputs)) inputs | \(verdict(moves, "moves to a memory")) |\n"
         return s

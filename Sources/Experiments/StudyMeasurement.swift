@@ -107,7 +107,7 @@ public struct StudyMeasurement {
             ancestralShares: resting.ancestral, restingShares: resting.resting,
             keepsBeyondResting: Float(d.inputs.indices.filter { resting.keeps(ownShare: d.inputs[$0].ownShare[last] ?? 0, label: labels[$0], trials: trials) }.count) / n,
             medianEscape: escapes[escapes.count / 2], keepsToEnd: share { ($0.escape?.median ?? last + 1) > last },
-            norm: at.map { t in d.mean { $0.norm[t] } }, memoryDistance: at.map { t in d.mean { $0.memoryDistance?[t].mean ?? .nan } },
+            norm: at.map { t in d.mean { $0.norm[t] } }, memoryDistance: at.map { t in d.mean { $0.memoryDistance?[t]?.mean ?? .nan } },
             cleanMemoryDistance: cleanMemoryDistance, movesToMemory: share { $0.movesToMemory == true })
     }
 }
