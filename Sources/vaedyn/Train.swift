@@ -8,7 +8,7 @@ struct Train: ParsableCommand {
         abstract: "Train the VAE on MNIST or Fashion-MNIST and write a model bundle.",
         discussion: "Ctrl-C stops after the current batch and saves a checkpoint next to --out; --resume continues from it exactly.")
 
-    @Option(help: "Dataset: \(Dataset.all.map(\.id).joined(separator: " or ")); its class names go into the model file.")
+    @Option(help: "Dataset: \(Dataset.ids.joined(separator: ", ")) (a folder made by vaedyn data hierarchy, given with --data); its class names go into the model file.")
     var dataset = Dataset.mnist.id
     @Option(help: "Folder with the dataset's IDX files (default: where its fetch script puts them, data/DATASET).")
     var data: String?
@@ -25,9 +25,10 @@ struct Train: ParsableCommand {
     @Option(help: "Resume from a checkpoint written by an interrupted run.") var resume: String?
 
     func validate() throws {
-        guard Dataset.named(dataset) != nil else {
-            throw ValidationError("--dataset \(dataset) is not known; use \(Dataset.all.map(\.id).joined(separator: " or "))")
+        guard Dataset.ids.contains(dataset) else {
+            throw ValidationError("--dataset \(dataset) is not known; use \(Dataset.ids.joined(separator: ", "))")
         }
+        if dataset == Dataset.hierarchyID, data == nil { throw ValidationError("--dataset \(dataset) needs --data FOLDER (made by vaedyn data hierarchy)") }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard hidden > 0, latent > 0 else { throw ValidationError("--hidden and --latent must be positive") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -36,7 +37,7 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        let kind = Dataset.named(dataset)!
+        let kind = try reporting("--data") { try Dataset.resolve(dataset, folder: data) }
         let folder = URL(fileURLWithPath: data ?? kind.folder)
         var train = try reporting("training data") { try ImageSet(folder: folder, prefix: "train") }
         let test = try reporting("test data") { try ImageSet(folder: folder, prefix: "t10k") }
