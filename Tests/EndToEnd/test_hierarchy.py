@@ -133,3 +133,11 @@ def test_a_model_trained_on_a_hierarchy_takes_its_tree_and_is_reproduced(run, se
     run("reproduce", "--model", tree, "--per-class", "1", "--trials", "4", "--steps", "4", "--sweep-trials", "3", "--sweep-steps", "3",
         "--early-window", "2", "--grid", "0:1:0.5", "--memories", structured.folder, "--out", report)
     assert "| then moves close to a memory: " in open(report).read()
+
+
+def test_plot_hierarchy_draws_the_patterns_of_each_level(run, structured, structureless, tmp_path):
+    out = str(tmp_path / "patterns.png")
+    run("scripts/plot-hierarchy", structured.folder, structureless.folder, "--out", out, timeout=600)
+    assert open(out, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    bad = run("scripts/plot-hierarchy", str(tmp_path), "--out", str(tmp_path / "none.png"), check=False)
+    assert bad.returncode != 0 and "vaedyn data hierarchy" in bad.stderr and not os.path.exists(tmp_path / "none.png"), bad.stderr
