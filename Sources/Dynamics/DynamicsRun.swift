@@ -55,11 +55,11 @@ public final class DynamicsRun {
         if parameters.projection && !model.hasProjection { throw DynamicsError("model '\(model.id)' has no projection axes") }
     }
 
-    func startRecord(references: ReferenceSet) -> StartRecord {
+    func startRecord(references: ReferenceSet, controls: ControlSet) -> StartRecord {
         StartRecord(model: model.id, experiment: "dynamics", kernel: kernel.name, hiddenPixels: (kernel as? ImputingKernel)?.mask.hiddenCount,
                     latentSize: model.architecture.latentSize,
                     parameters: parameters, inputs: [input.info], references: references.infos,
-                    controls: ControlSet(references: references, units: model.controlUnits).infos, controlUnits: model.controlUnits,
+                    controls: controls.infos, controlUnits: model.controlUnits,
                     classReferences: references.classReferences.map { references.infos[$0].id },
                     classNames: model.bundle.description.classNames, levels: model.levels,
                     projectedReferences: parameters.projection ? projectedReferences(model: model, references: references) : nil)
@@ -71,11 +71,13 @@ public final class DynamicsRun {
     public func run(isCancelled: () -> Bool = { false }, emit: (DynamicsRecord) -> Void) -> DynamicsRecord {
         let references = ReferenceSet(model: model, input: input)
         let trajectory = Trajectory(model: model, trials: parameters.trials, kernel: kernel, memory: memory, memorySteps: memorySteps)
-        emit(.start(startRecord(references: references)))
+        // One set of control points for the start record that lists them and the steps that measure them.
+        let controls = ControlSet(references: references, units: model.controlUnits)
+        emit(.start(startRecord(references: references, controls: controls)))
         let last: DynamicsRecord
         var lastStep: Int?
         do {
-            let outcome = try trajectory.run(input: input, references: references, parameters: parameters, isCancelled: isCancelled) {
+            let outcome = try trajectory.run(input: input, references: references, controls: controls, parameters: parameters, isCancelled: isCancelled) {
                 lastStep = $0.t
                 emit(.step($0))
             }

@@ -43,10 +43,11 @@ public final class Trajectory {
     /// Runs `parameters` from `input` (a trajectory of one group), handing over a record per
     /// step. Checks `isCancelled` before each step t >= 1, so a cancelled run stops within
     /// one step; throws if the state stops being finite.
-    public func run(input: DynamicsInput, references: ReferenceSet, parameters p: DynamicsParameters,
+    /// `controls`: the run's control points, when its start record already listed them.
+    public func run(input: DynamicsInput, references: ReferenceSet, controls: ControlSet? = nil, parameters p: DynamicsParameters,
                     isCancelled: () -> Bool, onStep: (StepRecord) -> Void) throws -> Outcome {
         precondition(chains.groups == 1)
-        let controlled = ControlledDistances(references: references, controls: ControlSet(references: references, units: model.controlUnits),
+        let controlled = ControlledDistances(references: references, controls: controls ?? ControlSet(references: references, units: model.controlUnits),
                                              metric: p.metric, trials: chains.rows)
         let retention = input.label.flatMap { model.classConcept(label: $0) }.flatMap { references.classReferences.firstIndex(of: $0) }
             .map { Retention(ownClass: $0, trials: chains.rows) }
