@@ -78,9 +78,12 @@ public struct PopulationSweep {
     /// the ratios: at least 1 - 0.05 / ratios (Bonferroni), so that an input with no stage
     /// II anywhere shows one by chance at most 5 % of the time. Calls without a support
     /// (none measured) do not count.
-    public var everStageTwoFamilywise: Int {
+    public var everStageTwoFamilywise: Int { everStageFamilywise(2) }
+
+    /// The same for any stage: inputs in `stage` at some ratio with Bonferroni support.
+    public func everStageFamilywise(_ stage: Int) -> Int {
         let needed = 1 - (1 - StageCall.confidence) / Float(max(ratios.count, 1))
-        return calls.filter { row in row.contains { $0.stage == 2 && ($0.support ?? 0) >= needed } }.count
+        return calls.filter { row in row.contains { $0.stage == stage && ($0.support ?? 0) >= needed } }.count
     }
 
     /// Inputs whose stages never go back down as the noise grows (I, II, III in order).

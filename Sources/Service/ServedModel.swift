@@ -20,7 +20,7 @@ final class ServedModel: Sendable {
         let before = MemoryBound.residentBytes()
         (model, file) = try Self.load(path)
         documents = DocumentCache(modelSHA256: file.sha256)
-        conceptImages = Self.decode(model.bundle.conceptVectors, network: model.network)
+        conceptImages = model.network.meanImages(of: model.bundle.conceptVectors)
         residentBytes = max(0, MemoryBound.residentBytes() - before)
     }
 
@@ -40,14 +40,4 @@ final class ServedModel: Sendable {
     }
 
     var id: String { model.id }
-
-    static func decode(_ vectors: [[Float]], network: Network) -> [[Float]] {
-        let a = network.architecture
-        let ws = Workspace(a, capacity: max(vectors.count, 1))
-        for (i, v) in vectors.enumerated() { (ws.latent.view + i * a.latentSize).prefix(a.latentSize).update(from: v) }
-        network.decode(rows: vectors.count, workspace: ws)
-        let images = FloatBuffer(count: vectors.count * a.inputSize)
-        VectorMath.sigmoid(ws.logits.view, images.view, count: images.count)
-        return (0..<vectors.count).map { Array(images.array[$0 * a.inputSize..<($0 + 1) * a.inputSize]) }
-    }
 }

@@ -141,3 +141,74 @@ def test_plot_hierarchy_draws_the_patterns_of_each_level(run, structured, struct
     assert open(out, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     bad = run("scripts/plot-hierarchy", str(tmp_path), "--out", str(tmp_path / "none.png"), check=False)
     assert bad.returncode != 0 and "vaedyn data hierarchy" in bad.stderr and not os.path.exists(tmp_path / "none.png"), bad.stderr
+
+
+LADDER = ["--b", "0.9", "--item-b", "0.9", "--groups", "2", "--classes-per-group", "2", "--train-per-class", "300", "--test-per-class", "10",
+          "--latent", "8", "--epochs", "3", "--per-class", "3", "--trials", "20", "--steps", "6", "--sweep-trials", "10", "--sweep-steps", "4",
+          "--grid", "0:1:0.5"]
+
+
+class Ladder:
+    """A two-rung ladder (b = 0.9 and the structureless control) at a small size."""
+
+    def __init__(self, run, folder):
+        self.folder = str(folder)
+        self.args = ["ladder", *LADDER, "--work", os.path.join(self.folder, "work"), "--results", os.path.join(self.folder, "results.jsonl")]
+        self.out = run(*self.args)
+        self.results = os.path.join(self.folder, "results.jsonl")
+        self.bytes = open(self.results, "rb").read()
+        self.lines = [json.loads(line) for line in self.bytes.decode().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def ladder(run, tmp_path_factory):
+    return Ladder(run, tmp_path_factory.mktemp("ladder"))
+
+
+def test_ladder_measures_each_rung_and_the_structureless_control(ladder):
+    assert [line["rung"] for line in ladder.lines] == [{"structured": {"b": 0.9}}, {"structureless": {}}], [line["rung"] for line in ladder.lines]
+    for line in ladder.lines:
+        assert line["levels"] == ["item", "class", "group", "all"], line["levels"]
+        classes = 4
+        # Each ratio counts every input (3 a class) in one level or as undecided.
+        assert all(sum(c) + u == 3 * classes for c, u in zip(line["stageCounts"], line["undecidedCounts"])), line
+        shares = [line[k] for k in ("approachAbove", "approachBelow", "contrastGain", "departsBeyondControl", "movesToMemory", "monotone")] + line["familywise"]
+        assert all(0 <= v <= 1 and abs(v * 12 - round(v * 12)) < 1e-4 for v in shares), shares
+    # Uniform random bits cannot be compressed: the structureless test set costs at least 784 ln 2 nats an item
+    # (up to the one-sample estimate's spread), the structured one much less.
+    structured, control = (line["testNegativeELBO"] for line in ladder.lines)
+    assert control > 784 * np.log(2) - 1 and structured < 784 * np.log(2) - 100, (structured, control)
+
+
+def test_ladder_concepts_recover_the_true_patterns_only_where_there_are_some(ladder):
+    structured, control = (line["recovery"] for line in ladder.lines)
+    # The group concepts of b = 0.9 are their parents' (each group's two classes share 0.9 of their parent), not another parent's.
+    assert structured["groupOwn"] > structured["groupOther"] + 0.5, structured
+    assert structured["classOwn"] > 0.5, structured
+    # With no structure, a concept is no image of any pattern.
+    assert all(abs(control[k]) < 0.2 for k in ("classOwn", "classOther", "groupOwn", "groupOther")), control
+
+
+def test_ladder_run_again_measures_nothing_and_refuses_other_settings(run, ladder):
+    again = run(*ladder.args)
+    assert "0 to go" in again.stderr and open(ladder.results, "rb").read() == ladder.bytes, again.stderr
+    other = run(*ladder.args[:-4], "--epochs", "2", *ladder.args[-4:], check=False)
+    assert other.returncode != 0 and "other settings" in other.stderr and open(ladder.results, "rb").read() == ladder.bytes, other.stderr
+
+
+def test_ladder_report_says_what_the_controls_found(run, ladder):
+    out = os.path.join(ladder.folder, "ladder.md")
+    run("ladder", "--report", "--results", ladder.results, "--out", out)
+    text = open(out).read()
+    assert "## Positive and negative control" in text and "| b = 0.9 |" in text and "| structureless (b = 0, item b = 0) |" in text, text
+    control = ladder.lines[1]
+    verdict = "finds no concept where there is none" if max(control["approachAbove"], control["familywise"][1], control["familywise"][2]) <= 0.05 else "False positive"
+    assert verdict in text, text
+
+
+@pytest.mark.parametrize("options, words", [(["--b", "x"], "--b must be numbers"), (["--b", "0.5,0.5"], "twice"),
+                                            (["--per-class", "20", "--test-per-class", "10"], "--per-class must be in"),
+                                            (["--b", "1.5"], "--b must be in [0, 1]")])
+def test_ladder_refuses_what_it_cannot_run_before_writing_anything(run, tmp_path, options, words):
+    bad = run("ladder", *options, "--work", str(tmp_path / "w"), "--results", str(tmp_path / "r.jsonl"), check=False)
+    assert bad.returncode != 0 and words in bad.stderr and not os.listdir(tmp_path), bad.stderr

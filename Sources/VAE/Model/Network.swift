@@ -70,6 +70,18 @@ public struct Network: Sendable {
         Parallel.forEachShard(shards(rows: rows, ws), workers: shardLimit) { _, range in decodeShard(range, ws) }
     }
 
+    /// The decoder's mean image, p(x = 1 | z), of each latent vector: how a concept is shown
+    /// (the page's concept images) and compared with a pattern (the hierarchy ladder).
+    public func meanImages(of latents: [[Float]]) -> [[Float]] {
+        let a = architecture
+        let ws = Workspace(a, capacity: max(latents.count, 1))
+        for (i, v) in latents.enumerated() { (ws.latent.view + i * a.latentSize).prefix(a.latentSize).update(from: v) }
+        decode(rows: latents.count, workspace: ws)
+        let images = FloatBuffer(count: latents.count * a.inputSize)
+        VectorMath.sigmoid(ws.logits.view, images.view, count: images.count)
+        return (0..<latents.count).map { Array(images.array[$0 * a.inputSize..<($0 + 1) * a.inputSize]) }
+    }
+
     /// The negative ELBO of each row with one reparameterised sample drawn with the noise
     /// already in `ws.noise`: writes ws.reconstruction and ws.kl, returns their batch means.
     @discardableResult
