@@ -36,13 +36,10 @@ public struct LadderSettings: Codable, Equatable {
     public var hidden: Int, latent: Int, epochs: Int
     public var trainSeed: UInt64
     /// The measures, as `vaedyn reproduce` runs them (sampled x).
-    public var perClass: Int, noise: Float, trials: Int, steps: Int, sweepTrials: Int, sweepSteps: Int
-    public var grid: String
-    public var seed: UInt64
+    public var measures: PopulationMeasures
 
     public init(correlations: [Float], itemCorrelation: Float, groups: Int, classesPerGroup: Int, trainPerClass: Int, testPerClass: Int,
-                dataSeed: UInt64, hidden: Int, latent: Int, epochs: Int, trainSeed: UInt64, perClass: Int, noise: Float, trials: Int,
-                steps: Int, sweepTrials: Int, sweepSteps: Int, grid: String, seed: UInt64) {
+                dataSeed: UInt64, hidden: Int, latent: Int, epochs: Int, trainSeed: UInt64, measures: PopulationMeasures) {
         self.correlations = correlations
         self.itemCorrelation = itemCorrelation
         self.groups = groups
@@ -54,14 +51,7 @@ public struct LadderSettings: Codable, Equatable {
         self.latent = latent
         self.epochs = epochs
         self.trainSeed = trainSeed
-        self.perClass = perClass
-        self.noise = noise
-        self.trials = trials
-        self.steps = steps
-        self.sweepTrials = sweepTrials
-        self.sweepSteps = sweepSteps
-        self.grid = grid
-        self.seed = seed
+        self.measures = measures
     }
 
     /// The structured rungs in order, then the structureless control.
@@ -82,10 +72,7 @@ public struct LadderSettings: Codable, Equatable {
         guard Set(correlations).count == correlations.count else { throw ExperimentError("--b lists a correlation twice") }
         for rung in rungs { try reporting("rung \(rung)") { try spec(rung).validate() } }
         guard latent > 0, hidden > 0, epochs > 0 else { throw ExperimentError("--latent, --hidden and --epochs must be positive") }
-        guard perClass > 0, perClass <= testPerClass else { throw ExperimentError("--per-class must be in 1...--test-per-class (\(testPerClass))") }
-        guard trials > 0, steps > 0, sweepTrials > 0, sweepSteps > 0 else { throw ExperimentError("trials and steps must be positive") }
-        guard (0...1).contains(noise) else { throw ExperimentError("--noise must be in [0, 1]") }
-        _ = try reporting("--grid") { try NoiseGrid.parse(grid) }
+        try measures.validate(testPerClass: testPerClass)
     }
 }
 
@@ -196,21 +183,14 @@ public struct HierarchyLadder {
         let testImages = Binarizer().binarize(hierarchy.test, seed: Trainer.testBinarisationSeed)
         let testELBO = evaluator.negativeELBO(images: testImages, count: hierarchy.test.count, seed: Trainer.testBinarisationSeed)
         let means = evaluator.encoderMeans(images: testImages.view, count: hierarchy.test.count)
-        let inputs = try DynamicsInput.exemplars(of: model, labels: Array(0..<hierarchy.spec.classes), perClass: s.perClass)
-        var p = DynamicsParameters()
-        p.seed = s.seed
-        p.noise = try NoiseModel(kind: .replace, ratio: s.noise)
-        p.steps = s.steps
-        p.trials = s.trials
+        let inputs = try DynamicsInput.exemplars(of: model, labels: Array(0..<hierarchy.spec.classes), perClass: s.measures.perClass)
         let memory = MemoryBank(model: model, train: hierarchy.train)
         let dynamics = try progress.phase("\(rung.description), Fig 2b: \(inputs.count) inputs", total: inputs.count) {
-            try PopulationDynamics(model: model, inputs: inputs, parameters: p, memory: memory, isCancelled: isCancelled, progress: $0)
+            try PopulationDynamics(model: model, inputs: inputs, parameters: s.measures.parameters(sweep: false), memory: memory, isCancelled: isCancelled, progress: $0)
         }
-        p.steps = s.sweepSteps
-        p.trials = s.sweepTrials
-        let ratios = try NoiseGrid.parse(s.grid)
+        let ratios = try s.measures.ratios()
         let sweep = try progress.phase("\(rung.description), Fig 3: \(inputs.count) inputs x \(ratios.count) ratios", total: inputs.count * ratios.count) {
-            try PopulationSweep(model: model, inputs: inputs, ratios: ratios, parameters: p, isCancelled: isCancelled, progress: $0)
+            try PopulationSweep(model: model, inputs: inputs, ratios: ratios, parameters: s.measures.parameters(sweep: true), isCancelled: isCancelled, progress: $0)
         }
         let n = Float(inputs.count)
         func share(_ predicate: (PopulationDynamics.InputResult) -> Bool) -> Float { Float(dynamics.count(predicate)) / n }

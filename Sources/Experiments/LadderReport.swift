@@ -1,4 +1,3 @@
-import Dynamics
 import Foundation
 
 /// The ladder's report, from its results file alone: the claim against the knob b, with the
@@ -29,8 +28,7 @@ public struct LadderReport {
         let s = settings
         return "vaedyn ladder --b \(s.correlations.map { "\($0)" }.joined(separator: ",")) --item-b \(s.itemCorrelation) --groups \(s.groups) "
             + "--classes-per-group \(s.classesPerGroup) --train-per-class \(s.trainPerClass) --test-per-class \(s.testPerClass) --data-seed \(s.dataSeed) "
-            + "--hidden \(s.hidden) --latent \(s.latent) --epochs \(s.epochs) --train-seed \(s.trainSeed) --per-class \(s.perClass) --noise \(s.noise) "
-            + "--trials \(s.trials) --steps \(s.steps) --sweep-trials \(s.sweepTrials) --sweep-steps \(s.sweepSteps) --grid \(s.grid) --seed \(s.seed) --results \(results)"
+            + "--hidden \(s.hidden) --latent \(s.latent) --epochs \(s.epochs) --train-seed \(s.trainSeed) \(s.measures.options) --results \(results)"
     }
 
     public func markdown() -> String {
@@ -40,8 +38,9 @@ public struct LadderReport {
         md += "Each rung is data made by `vaedyn data hierarchy` (\(settings.groups) groups of \(settings.classesPerGroup) classes, item b = "
         md += "\(settings.itemCorrelation) on the structured rungs), the network 784-\(settings.hidden)-\(settings.latent) (tanh, Bernoulli pixels) trained "
         md += "\(settings.epochs) epochs on it, with the generator's tree (item -> class -> group -> all), measured as `vaedyn reproduce` measures: "
-        md += "the first \(settings.perClass) test items of each class, replace noise p = \(settings.noise), sampled x, \(settings.trials) trials of "
-        md += "\(settings.steps) steps; Fig 3 over p in \(settings.grid), \(settings.sweepTrials) trials, the minimum over t <= \(settings.sweepSteps), "
+        let m = settings.measures
+        md += "the first \(m.perClass) test items of each class, replace noise p = \(m.noise), sampled x, \(m.trials) trials of "
+        md += "\(m.steps) steps; Fig 3 over p in \(m.grid), \(m.sweepTrials) trials, the minimum over t <= \(m.sweepSteps), "
         md += "decided calls only (docs/records.md).\n\n"
         md += controlsSection() + tableSection()
         return md
@@ -84,7 +83,7 @@ public struct LadderReport {
         md += "\nCosines are of the decoder's mean image of a concept (2 p - 1) with the true pattern as +-1; \"best other\" is the largest cosine "
         md += "with another pattern of the same level, the control for recovering nothing.\n\n"
         md += "### Fig 3 on the generator's tree: inputs at each level / undecided, by noise ratio\n\n"
-        let ratios = (try? NoiseGrid.parse(settings.grid)) ?? []
+        let ratios = (try? settings.measures.ratios()) ?? []
         md += "| rung | " + ratios.map { "p = \(String(format: "%.2f", $0))" }.joined(separator: " | ") + " |\n"
         md += "|---|" + ratios.map { _ in "---|" }.joined() + "\n"
         for r in records {

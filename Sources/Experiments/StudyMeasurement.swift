@@ -46,21 +46,15 @@ public struct StudyMeasurement {
         let geometry = ConceptGeometry(concepts: classes.map { bundle.conceptVectors[$0] }, means: means, labels: test.labels.map(Int.init))
 
         let inputs = try reporting("inputs") { try DynamicsInput.exemplars(of: model, labels: Array(classNames.indices), perClass: s.perClass) }
-        func parameters(steps: Int, trials: Int) throws -> DynamicsParameters {
-            var p = DynamicsParameters()
-            p.seed = s.dynamicsSeed
-            p.steps = steps
-            p.trials = trials
-            p.noise = try NoiseModel(kind: .replace, ratio: s.noise)
-            return p
-        }
+        let measures = PopulationMeasures(perClass: s.perClass, noise: s.noise, trials: s.trials, steps: s.steps, sweepTrials: s.sweepTrials,
+                                          sweepSteps: s.sweepSteps, grid: s.noiseGrid, seed: s.dynamicsSeed)
         let memory = MemoryBank(model: model, train: train)
         let dynamics = try progress.phase("Fig 2b: \(inputs.count) inputs x \(s.trials) trials x \(s.steps) steps", total: inputs.count) {
-            try PopulationDynamics(model: model, inputs: inputs, parameters: parameters(steps: s.steps, trials: s.trials), memory: memory,
+            try PopulationDynamics(model: model, inputs: inputs, parameters: measures.parameters(sweep: false), memory: memory,
                                    isCancelled: isCancelled, progress: $0)
         }
         let sweep = try progress.phase("Fig 3: \(inputs.count) inputs x \(ratios.count) ratios", total: inputs.count * ratios.count) {
-            try PopulationSweep(model: model, inputs: inputs, ratios: ratios, parameters: parameters(steps: s.sweepSteps, trials: s.sweepTrials),
+            try PopulationSweep(model: model, inputs: inputs, ratios: ratios, parameters: measures.parameters(sweep: true),
                                 isCancelled: isCancelled, progress: $0)
         }
 

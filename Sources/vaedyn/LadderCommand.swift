@@ -44,8 +44,9 @@ struct LadderCommand: ParsableCommand {
         guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { throw ValidationError("--b must be numbers B,B,B, got '\(b)'") }
         return LadderSettings(correlations: values.map { $0! }, itemCorrelation: itemB, groups: groups, classesPerGroup: classesPerGroup,
                               trainPerClass: trainPerClass, testPerClass: testPerClass, dataSeed: dataSeed, hidden: hidden, latent: latent,
-                              epochs: epochs, trainSeed: trainSeed, perClass: perClass, noise: noise, trials: trials, steps: steps,
-                              sweepTrials: sweepTrials, sweepSteps: sweepSteps, grid: grid, seed: seed)
+                              epochs: epochs, trainSeed: trainSeed,
+                              measures: PopulationMeasures(perClass: perClass, noise: noise, trials: trials, steps: steps, sweepTrials: sweepTrials,
+                                                           sweepSteps: sweepSteps, grid: grid, seed: seed))
     }
 
     func validate() throws {
