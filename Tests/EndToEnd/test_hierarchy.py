@@ -11,6 +11,8 @@ import json, os
 import numpy as np
 import pytest
 
+from support import assert_report_regenerates
+
 UNITS = 784
 
 
@@ -212,3 +214,7 @@ def test_ladder_report_says_what_the_controls_found(run, ladder):
 def test_ladder_refuses_what_it_cannot_run_before_writing_anything(run, tmp_path, options, words):
     bad = run("ladder", *options, "--work", str(tmp_path / "w"), "--results", str(tmp_path / "r.jsonl"), check=False)
     assert bad.returncode != 0 and words in bad.stderr and not os.listdir(tmp_path), bad.stderr
+
+
+def test_the_committed_pilot_report_regenerates_from_its_results_file(run, tmp_path):
+    assert_report_regenerates(run, tmp_path, "ladder", "docs/hierarchy/pilot-results.jsonl", "docs/hierarchy/pilot.md")
