@@ -82,6 +82,12 @@ public struct StudyGrid: Equatable {
         self.checkpoints = checkpoints
     }
 
+    /// The default grid of `vaedyn study`: Z = 5...200 with seed 1, Z = 20 and 100 with seeds 2 and 3 too.
+    public static let standardLatent = [5, 10, 20, 50, 100, 200], standardExtraSeeds: [UInt64] = [2, 3], standardExtraLatent = [20, 100]
+    public static func standard(checkpoints: [Int]) -> StudyGrid {
+        StudyGrid(latent: standardLatent, extraSeeds: standardExtraSeeds, extraLatent: standardExtraLatent, checkpoints: checkpoints)
+    }
+
     /// Parses "A,B,C" into integers.
     public static func list<T: FixedWidthInteger>(_ text: String, _ name: String) throws -> [T] {
         let values = text.split(separator: ",", omittingEmptySubsequences: false).map { T(String($0).trimmingCharacters(in: .whitespaces)) }

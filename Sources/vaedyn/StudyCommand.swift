@@ -21,10 +21,10 @@ struct StudyCommand: ParsableCommand {
     @Option(help: "Folder with the MNIST IDX files.") var data = "data/mnist"
     @Option(help: "Work folder: each run's training checkpoint and the model file of every checkpoint epoch.") var work = ".build-study"
     @Option(help: "Results file (JSON Lines, one line per checkpoint).") var results = "docs/study/results.jsonl"
-    @Option(help: "Latent sizes, trained with seed 1.") var latent = "5,10,20,50,100,200"
+    @Option(help: "Latent sizes, trained with seed 1.") var latent = StudyGrid.standardLatent.map(String.init).joined(separator: ",")
     @Option(help: "Checkpoint epochs; the last is the length of every run's learning-rate schedule.") var checkpoints = "1,3,10,30,100"
-    @Option(name: .customLong("extra-seeds"), help: "More seeds for the latent sizes of --extra-latent (\"\" for none).") var extraSeeds = "2,3"
-    @Option(name: .customLong("extra-latent"), help: "Latent sizes trained with the seeds of --extra-seeds too.") var extraLatent = "20,100"
+    @Option(name: .customLong("extra-seeds"), help: "More seeds for the latent sizes of --extra-latent (\"\" for none).") var extraSeeds = StudyGrid.standardExtraSeeds.map(String.init).joined(separator: ",")
+    @Option(name: .customLong("extra-latent"), help: "Latent sizes trained with the seeds of --extra-seeds too.") var extraLatent = StudyGrid.standardExtraLatent.map(String.init).joined(separator: ",")
     @Option(help: "Train on the first N training images only (small trials).") var limit: Int?
     @Option(name: .customLong("train-elbo-images"), help: "The train negative ELBO is measured on the first N training images.") var trainELBOImages = 10_000
     @Option(name: .customLong("nll-images"), help: "The IS-NLL is measured on the first N test images.") var nllImages = 1000
@@ -81,7 +81,10 @@ struct StudyCommand: ParsableCommand {
 
     func exportChosen(to path: String) throws {
         let records = try ResultsFile.read(StudyRecord.self, results)
-        guard let selection = StudySelection(records) else { throw CLIError("\(results) holds no checkpoints") }
+        guard !records.isEmpty else { throw CLIError("\(results) holds no checkpoints") }
+        guard let selection = StudySelection(records) else {
+            throw CLIError("\(results) holds no checkpoint with the paper's \(StudySelection.latent) latent units measured with the controls: nothing to choose")
+        }
         let c = selection.chosen
         let source = URL(fileURLWithPath: work).appendingPathComponent(StudyGrid.Run(latent: c.latent, seed: c.seed).folder)
             .appendingPathComponent("epoch-\(c.epoch).vaem")
@@ -89,8 +92,9 @@ struct StudyCommand: ParsableCommand {
         let url = URL(fileURLWithPath: path)
         bundle.description.id = url.deletingPathExtension().lastPathComponent
         try reporting("writing \(path)") { try bundle.write(to: url) }
-        print("chosen by \(StudySelection.rule): Z = \(c.latent), seed \(c.seed), epoch \(c.epoch) "
-            + String(format: "(test -ELBO %.2f, best %.2f; own-class share %.3f)", c.testNegativeELBO, selection.best.testNegativeELBO, c.finalOwnShare))
+        print("chosen by the rule (\(StudySelection.rule)): Z = \(c.latent), seed \(c.seed), epoch \(c.epoch) "
+            + String(format: "(test -ELBO %.2f, best %.2f; approach beyond the control for %.0f %% of the inputs)", c.testNegativeELBO,
+                     selection.best.testNegativeELBO, c.controlled!.approachAbove * 100))
         print("wrote \(path); measure it with: vaedyn eval \(path) --save")
     }
 }

@@ -130,18 +130,21 @@ def test_study_report_has_a_row_per_run_in_every_table_and_names_its_figures(rep
     tables = re.findall(r"^### (.*)\n\n\| run \| epoch 1 \|\n\|---\|---\|\n((?:\|.*\n)+)", text, re.M)
     assert len(tables) >= 10, [t for t, _ in tables]
     assert all(len(rows.splitlines()) == 2 for _, rows in tables), tables
-    assert all(f"](figures/{name})" in text for name in ("study-retention.png", "study-stage-two.png", "study-elbo-gap.png", "study-distance.png"))
+    assert all(f"](figures/{name})" in text for name in ("study-approach.png", "study-stage-two.png", "study-elbo-gap.png", "study-distance.png"))
 
 
 def chosen(text):
     """The checkpoint the report chose."""
-    m = re.search(r"best shows the paper's picture.*?: (Z = \d+, seed \d+, epoch \d+),", text)
+    m = re.search(r"The served model \(`mnist-paper`\)\*\*, by a rule.*?\): (Z = \d+, seed \d+, epoch \d+),", text)
     assert m, text
     return m.group(1)
 
 
-def test_study_report_names_the_checkpoint_it_chose(report):
-    chosen(report[0])
+def test_study_report_names_the_checkpoint_it_chose(report, grid):
+    # The rule chooses among the checkpoints with the paper's 100 latent units: here the one.
+    assert chosen(report[0]) == "Z = 100, seed 1, epoch 1", chosen(report[0])
+    record = next(r for r in jsonl(grid.results) if r["latent"] == 100)
+    assert f"approach beyond the control for {record['controlled']['approachAbove'] * 100:.0f} %" in report[0], report[0]
 
 
 def test_study_train_only_builds_the_models_that_a_later_run_measures_without_training(run, mnist, grid, tmp_path):
@@ -169,7 +172,7 @@ def test_plot_study_draws_the_reports_figures(run, grid, tmp_path):
     figures = str(tmp_path / "figures")
     run("scripts/plot-study", grid.results, "--out", figures, timeout=600)
     names = sorted(os.listdir(figures))
-    assert names == ["study-distance.png", "study-elbo-gap.png", "study-retention.png", "study-stage-two.png"], names
+    assert names == ["study-approach.png", "study-distance.png", "study-elbo-gap.png", "study-stage-two.png"], names
     assert all(open(os.path.join(figures, n), "rb").read(8) == PNG_SIGNATURE for n in names)
 
 
@@ -236,6 +239,10 @@ def test_study_sharded_merged_results_make_a_report(run, sharded, merged):
     run("study", "--report", "--results", sharded.merged, "--out", report)
     text = open(report).read()
     assert all(f"Z = {z}, seed 1" in text for z in (2, 3, 4)), text[:2000]
+    # No checkpoint has the paper's latent size: none is chosen, and --export says why.
+    assert "No checkpoint with the paper's 100 latent units was measured: none chosen." in text, text
+    export = run("study", "--export", os.path.join(sharded.folder, "none.vaem"), "--work", sharded.work, "--results", sharded.merged, check=False)
+    assert export.returncode != 0 and "100 latent units" in export.stderr and not os.path.exists(os.path.join(sharded.folder, "none.vaem")), export.stderr
 
 
 def test_study_sharded_a_shard_trained_on_another_thread_count_merges_to_the_same_results(run, sharded, tmp_path):
