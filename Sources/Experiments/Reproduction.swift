@@ -79,8 +79,6 @@ public struct Reproduction: ShardedRun {
     public let model: DynamicsModel
     public let inputs: [DynamicsInput]
     public let ratios: [Float]
-    /// The training set's encoder means, with `settings.memories`.
-    public let memory: MemoryBank?
 
     public init(settings: ReproductionSettings) throws {
         self.settings = settings
@@ -95,7 +93,6 @@ public struct Reproduction: ShardedRun {
         inputs = try reporting("inputs") { try DynamicsInput.exemplars(of: model, labels: classes, perClass: settings.perClass) }
         ratios = try reporting("--grid") { try NoiseGrid.parse(settings.grid) }
         guard settings.earlyWindow >= 1, settings.earlyWindow < settings.sweepSteps else { throw ExperimentError("--early-window must be in 1..<--sweep-steps") }
-        memory = try settings.memories.map { try Self.memoryBank(folder: $0, model: model) }
     }
 
     /// The memory bank of the training images in `folder`, refused where the model records
@@ -143,6 +140,9 @@ public struct Reproduction: ShardedRun {
     /// The chains of the inputs in `units`: every phase over those inputs in turn.
     public func run(_ units: Range<Int>, progress: ExperimentProgress, isCancelled: @escaping () -> Bool) throws -> [InputReproduction] {
         let s = settings, inputs = Array(inputs[units]), n = inputs.count
+        // Built where the chains run, not in init: a merge or a report from shards needs no
+        // training images, nor the seconds of encoding them.
+        let memory = try s.memories.map { try Self.memoryBank(folder: $0, model: model) }
         func dynamics(_ p: DynamicsParameters, _ title: String) throws -> [PopulationDynamics.InputResult] {
             try progress.phase("\(title): \(n) inputs x \(p.trials) trials x \(p.steps) steps", total: n) {
                 try PopulationDynamics(model: model, inputs: inputs, parameters: p, memory: p.measure == .sample ? nil : memory, isCancelled: isCancelled, progress: $0)
